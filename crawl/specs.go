@@ -1,0 +1,10 @@
+package crawl
+
+import "github.com/tokenmill/tokenmill/mill"
+
+// Specs declares the package's components for the pipeline registry.
+func Specs() []mill.Spec {
+	return []mill.Spec{
+		filesSpec,
+	}
+}
