@@ -5,13 +5,17 @@ import (
 	"sort"
 
 	"github.com/tokenmill/tokenmill/clean"
+	"github.com/tokenmill/tokenmill/crawl"
+	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/mill"
 )
 
 // componentSets lists every package's component declarations. A new stage
 // package adds its Specs function here and nowhere else.
 var componentSets = []func() []mill.Spec{
+	crawl.Specs,
 	clean.Specs,
+	dedup.Specs,
 }
 
 var registry = map[mill.Role]map[string]*mill.Spec{}
