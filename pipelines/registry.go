@@ -8,6 +8,7 @@ import (
 	"github.com/tokenmill/tokenmill/crawl"
 	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/mill"
+	"github.com/tokenmill/tokenmill/tokenize"
 )
 
 // componentSets lists every package's component declarations. A new stage
@@ -16,6 +17,7 @@ var componentSets = []func() []mill.Spec{
 	crawl.Specs,
 	clean.Specs,
 	dedup.Specs,
+	tokenize.Specs,
 }
 
 var registry = map[mill.Role]map[string]*mill.Spec{}
