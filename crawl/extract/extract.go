@@ -2,132 +2,163 @@ package extract
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+)
+
+// Defaults for Options fields left at zero.
+const (
+	DefaultMaxBytes = 4 << 20
+	DefaultTimeout  = 2 * time.Second
 )
 
 // Options tune extraction. The zero value is ready to use.
 type Options struct {
-	// MaxBytes caps the input considered; 0 means 8 MiB.
+	// MaxBytes caps the input considered; the rest of a larger page is cut
+	// and Result.Truncated is set. 0 means DefaultMaxBytes (4 MiB), which
+	// holds every article page seen in practice.
 	MaxBytes int
+	// Timeout bounds the time spent walking one page after parsing (parsing
+	// itself is bounded by MaxBytes). When it runs out, the text found so
+	// far is used and Result.Truncated is set. 0 means DefaultTimeout (2 s);
+	// a negative value disables the deadline.
+	Timeout time.Duration
+	// ContentType is the page's HTTP Content-Type header, if known. Its
+	// charset parameter decodes pages that are not valid UTF-8; without it
+	// the charset comes from <meta> or is sniffed.
+	ContentType string
 }
 
 // Result is what HTML extracts from a page.
 type Result struct {
-	Text      string
-	Title     string
-	Lang      string
+	// Text is the main text: blocks separated by a blank line, list items
+	// and table rows by a newline, table cells by a tab. Always valid UTF-8.
+	Text string
+	// Title is the page title: <title>, else og:title, else the first <h1>.
+	Title string
+	// Lang is the declared language: <html lang>, else the
+	// Content-Language <meta>, else og:locale ("en_US" becomes "en-US").
+	Lang string
+	// Canonical is the page's <link rel=canonical> resolved against the
+	// page URL, or the page URL when the page names none.
 	Canonical string
+	// Truncated reports that the page was cut at Options.MaxBytes or that
+	// the deadline ran out, so Text may miss the end of the page.
+	Truncated bool
 }
 
-// boilerplate lists elements whose whole subtree is never main text.
-var boilerplate = "script, style, noscript, template, nav, header, footer, aside, form, " +
-	"iframe, svg, button, select, [role=navigation], [role=banner], [role=contentinfo], " +
-	"[aria-hidden=true]"
+// ErrNotHTML is returned for input that is empty or holds no markup.
+var ErrNotHTML = errors.New("extract: input is not an HTML document")
 
-// block elements end a paragraph in the text output.
-var blockTags = map[string]bool{"p": true, "div": true, "section": true, "article": true,
-	"main": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
-	"li": true, "ul": true, "ol": true, "table": true, "tr": true, "pre": true,
-	"blockquote": true, "dl": true, "dt": true, "dd": true, "figure": true,
-	"figcaption": true, "br": true, "hr": true, "body": true}
+// state is the per-call scratch space, pooled to keep allocations low.
+type state struct {
+	seg    segmenter
+	prefix []float64
+}
 
-// HTML extracts the main text of page. pageURL is used only to report the
-// canonical URL when the page names none.
+var pool = sync.Pool{New: func() any { return new(state) }}
+
+// HTML extracts the main text of page, fetched from pageURL (used to
+// resolve the canonical URL; it may be empty). HTML is safe for concurrent
+// use.
 func HTML(page []byte, pageURL string, opts Options) (Result, error) {
+	start := time.Now()
+	var res Result
 	limit := opts.MaxBytes
 	if limit <= 0 {
-		limit = 8 << 20
+		limit = DefaultMaxBytes
 	}
 	if len(page) > limit {
-		page = page[:limit]
+		page = cutUTF8(page, limit)
+		res.Truncated = true
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if len(bytes.TrimSpace(page)) == 0 {
+		return res, ErrNotHTML
+	}
+	page = toUTF8(page, opts.ContentType)
+	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return Result{}, err
+		return res, fmt.Errorf("extract: parsing html: %w", err)
 	}
-	res := Result{
-		Title:     strings.TrimSpace(doc.Find("title").First().Text()),
-		Lang:      strings.TrimSpace(doc.Find("html").AttrOr("lang", "")),
-		Canonical: doc.Find(`link[rel="canonical"]`).AttrOr("href", pageURL),
+	readMeta(doc, pageURL, &res)
+
+	var deadline time.Time
+	switch {
+	case opts.Timeout > 0:
+		deadline = start.Add(opts.Timeout)
+	case opts.Timeout == 0:
+		deadline = start.Add(DefaultTimeout)
 	}
-	doc.Find(boilerplate).Remove()
-	root := doc.Find("article").First()
-	if root.Length() == 0 {
-		root = doc.Find("main, [role=main]").First()
-	}
-	if root.Length() == 0 {
-		root = doc.Find("body")
-	}
-	var b textBuilder
-	for _, n := range root.Nodes {
-		b.walk(n)
-	}
-	res.Text = b.String()
+	st := pool.Get().(*state)
+	defer pool.Put(st)
+	res.Text = mainText(st, doc, deadline, &res.Truncated)
 	return res, nil
 }
 
-// textBuilder renders nodes as text, one blank line between blocks.
-type textBuilder struct {
-	out  strings.Builder
-	line strings.Builder
-	pre  int
+// mainText segments doc, picks the element holding the main text and
+// renders it. When class and id names would leave almost nothing (a page
+// wrapped in a "sidebar-layout" container, say), it tries again without
+// them.
+func mainText(st *state, doc *html.Node, deadline time.Time, truncated *bool) string {
+	seg := &st.seg
+	var out strings.Builder
+	for _, useHints := range []bool{true, false} {
+		seg.reset(useHints, deadline)
+		seg.walkChildren(doc)
+		seg.flush()
+		if seg.timedOut {
+			*truncated = true
+		}
+		first, last, ok := choose(seg.blocks, seg.spans, st.prefix)
+		if !ok {
+			continue
+		}
+		out.Reset()
+		render(seg.buf, seg.blocks[first:last], &out)
+		if out.Len() >= minChars || seg.timedOut {
+			break
+		}
+	}
+	return strings.ToValidUTF8(out.String(), "\uFFFD")
 }
 
-func (b *textBuilder) walk(n *html.Node) {
-	switch n.Type {
-	case html.TextNode:
-		if b.pre > 0 {
-			b.line.WriteString(n.Data)
-			return
-		}
-		for _, w := range strings.Fields(n.Data) {
-			if b.line.Len() > 0 {
-				b.line.WriteByte(' ')
+// minChars is the shortest main text accepted before retrying without
+// class and id hints.
+const minChars = 100
+
+// toUTF8 decodes page to UTF-8 when it is not valid UTF-8 already, using
+// the Content-Type charset, a <meta> declaration or sniffing.
+func toUTF8(page []byte, contentType string) []byte {
+	if utf8.Valid(page) {
+		return page
+	}
+	enc, _, _ := charset.DetermineEncoding(page, contentType)
+	out, err := enc.NewDecoder().Bytes(page)
+	if err != nil {
+		return page
+	}
+	return out
+}
+
+// cutUTF8 shortens b to at most n bytes without splitting a UTF-8 sequence.
+func cutUTF8(b []byte, n int) []byte {
+	b = b[:n]
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.RuneStart(b[len(b)-1]) {
+			r, size := utf8.DecodeLastRune(b)
+			if r == utf8.RuneError && size <= 1 {
+				b = b[:len(b)-1]
 			}
-			b.line.WriteString(w)
+			break
 		}
-		return
-	case html.CommentNode:
-		return
-	case html.ElementNode:
-		block := blockTags[n.Data]
-		if block {
-			b.flush()
-		}
-		if n.Data == "pre" {
-			b.pre++
-			defer func() { b.pre-- }()
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			b.walk(c)
-		}
-		if block {
-			b.flush()
-		}
-		return
+		b = b[:len(b)-1]
 	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		b.walk(c)
-	}
-}
-
-func (b *textBuilder) flush() {
-	s := strings.TrimSpace(b.line.String())
-	b.line.Reset()
-	if s == "" {
-		return
-	}
-	if b.out.Len() > 0 {
-		b.out.WriteString("\n\n")
-	}
-	b.out.WriteString(s)
-}
-
-// String returns the text built so far.
-func (b *textBuilder) String() string {
-	b.flush()
-	return b.out.String()
+	return b
 }

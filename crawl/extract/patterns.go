@@ -1,0 +1,209 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// tagClass says how the segmenter treats an element.
+type tagClass uint8
+
+const (
+	// inline elements continue the current block.
+	inline tagClass = iota
+	// block elements end the current block and start a new one.
+	block
+	// skip elements are dropped with their whole subtree.
+	skip
+)
+
+// classify returns how the element with atom a is segmented.
+func classify(a atom.Atom) tagClass {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
+		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
+		atom.Map, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Option,
+		atom.Datalist, atom.Nav, atom.Aside, atom.Footer, atom.Dialog, atom.Head,
+		atom.Link, atom.Meta, atom.Img, atom.Picture, atom.Source, atom.Track,
+		atom.Frameset, atom.Frame, atom.Label, atom.Output, atom.Progress, atom.Meter:
+		return skip
+	case atom.Address, atom.Article, atom.Blockquote, atom.Body, atom.Center, atom.Dd,
+		atom.Details, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption,
+		atom.Figure, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Hgroup,
+		atom.Hr, atom.Li, atom.Main, atom.Ol, atom.P, atom.Pre, atom.Section,
+		atom.Summary, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot, atom.Tr, atom.Td,
+		atom.Th, atom.Caption, atom.Ul, atom.Form, atom.Html, atom.Legend, atom.Header,
+		atom.Menu, atom.Dir, atom.Listing, atom.Plaintext, atom.Xmp:
+		return block
+	}
+	return inline
+}
+
+// hint is what an element's attributes say about its content.
+type hint int8
+
+const (
+	neutral hint = iota
+	// boilerplate marks navigation, sharing, comments, ads and the like.
+	boilerplate
+	// hidden marks elements a browser does not show.
+	hidden
+	// content marks an element that declares itself the main content.
+	content
+)
+
+// attrHint inspects the attributes of n: hidden elements, ARIA roles,
+// microdata and class/id names. The class/id test works on tokens split at
+// non-alphanumeric characters, so "post-comments" matches "comments" but
+// "shadow" does not match "ad".
+func attrHint(n *html.Node) hint {
+	var cls, id string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class":
+			cls = a.Val
+		case "id":
+			id = a.Val
+		case "hidden":
+			return hidden
+		case "aria-hidden":
+			if a.Val == "true" {
+				return hidden
+			}
+		case "style":
+			if styleHidden(a.Val) {
+				return hidden
+			}
+		case "role":
+			switch strings.ToLower(a.Val) {
+			case "navigation", "banner", "contentinfo", "complementary", "search",
+				"menu", "menubar", "dialog", "alertdialog", "toolbar":
+				return boilerplate
+			case "main", "article":
+				return content
+			}
+		case "itemprop":
+			switch a.Val {
+			case "articleBody", "text", "reviewBody":
+				return content
+			}
+		}
+	}
+	if cls == "" && id == "" {
+		return neutral
+	}
+	return namesHint(cls, id)
+}
+
+// styleHidden reports whether an inline style hides the element.
+func styleHidden(s string) bool {
+	if len(s) < 12 {
+		return false
+	}
+	s = strings.ToLower(s)
+	s = strings.ReplaceAll(s, " ", "")
+	return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
+}
+
+// namesHint classifies class and id values.
+func namesHint(cls, id string) hint {
+	var bad, good bool
+	scan := func(s string) {
+		for len(s) > 0 {
+			i := 0
+			for i < len(s) && !isAlnum(s[i]) {
+				i++
+			}
+			j := i
+			for j < len(s) && isAlnum(s[j]) {
+				j++
+			}
+			if j > i {
+				tok := s[i:j]
+				switch tokenHint(tok) {
+				case boilerplate:
+					bad = true
+				case content:
+					good = true
+				}
+			}
+			s = s[j:]
+		}
+	}
+	scan(cls)
+	scan(id)
+	if bad && !good {
+		return boilerplate
+	}
+	return neutral
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// badWords are class/id tokens (compared case-insensitively) that mark
+// boilerplate when they are the whole token.
+var badWords = map[string]bool{
+	"nav": true, "navbar": true, "navigation": true, "menu": true, "menus": true,
+	"footer": true, "masthead": true, "sidebar": true, "breadcrumb": true,
+	"breadcrumbs": true, "share": true, "sharing": true, "shares": true, "social": true,
+	"comments": true, "comment": true, "related": true, "recommended": true,
+	"newsletter": true, "subscribe": true, "subscription": true, "cookie": true,
+	"cookies": true, "consent": true, "gdpr": true, "ad": true, "ads": true, "advert": true,
+	"advertisement": true, "sponsored": true, "promo": true, "widget": true,
+	"widgets": true, "tags": true, "tagcloud": true, "pagination": true, "pager": true,
+	"popup": true, "modal": true, "login": true, "signup": true, "search": true,
+	"print": true, "toolbar": true, "skip": true, "sitemap": true,
+}
+
+// badParts are substrings that mark boilerplate inside a longer token,
+// for names written as one word ("sharebar", "commentlist").
+var badParts = byteSlices("comment", "share", "social", "cookie", "breadcrumb", "sidebar",
+	"newsletter", "related", "disqus", "outbrain", "taboola", "advert", "sponsor",
+	"popup", "consent", "footer", "navbar", "subnav", "navigation")
+
+// goodParts are substrings that keep an element even when a bad token also
+// matches ("article-comments-count" is not, but "main-content" is).
+var goodParts = byteSlices("article", "content", "main", "body", "post", "entry", "story",
+	"text")
+
+func byteSlices(words ...string) [][]byte {
+	out := make([][]byte, len(words))
+	for i, w := range words {
+		out[i] = []byte(w)
+	}
+	return out
+}
+
+func tokenHint(tok string) hint {
+	var buf [32]byte
+	if len(tok) > len(buf) {
+		return neutral
+	}
+	low := buf[:len(tok)]
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	if badWords[string(low)] {
+		return boilerplate
+	}
+	for _, g := range goodParts {
+		if bytes.Contains(low, g) {
+			return content
+		}
+	}
+	for _, b := range badParts {
+		if bytes.Contains(low, b) {
+			return boilerplate
+		}
+	}
+	return neutral
+}
