@@ -2,6 +2,7 @@ package mill
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -298,3 +299,25 @@ func (c Config) Duration(name string) time.Duration {
 
 // Strings returns a Strings option's value.
 func (c Config) Strings(name string) []string { s, _ := c.get(name).([]string); return s }
+
+// With returns a copy of c with the named option set to v, validated.
+func (c Config) With(name string, v any) (Config, error) {
+	o := c.spec.Option(name)
+	if o == nil {
+		return c, &ValueError{Key: name, Msg: "unknown option of " + c.spec.Name,
+			Choices: c.spec.OptionNames()}
+	}
+	if s, ok := v.(string); ok && o.Kind != String {
+		parsed, err := o.Parse(s)
+		if err != nil {
+			return c, err
+		}
+		v = parsed
+	}
+	if err := o.Check(v); err != nil {
+		return c, err
+	}
+	out := Config{spec: c.spec, values: maps.Clone(c.values)}
+	out.values[name] = v
+	return out, nil
+}

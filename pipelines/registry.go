@@ -14,6 +14,7 @@ import (
 // componentSets lists every package's component declarations. A new stage
 // package adds its Specs function here and nowhere else.
 var componentSets = []func() []mill.Spec{
+	ownSpecs,
 	crawl.Specs,
 	clean.Specs,
 	dedup.Specs,

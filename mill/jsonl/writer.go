@@ -79,6 +79,9 @@ func (w *Writer) Close() error {
 		return err
 	}
 	if err == nil {
+		err = w.file.Chmod(0o644)
+	}
+	if err == nil {
 		err = w.file.Sync()
 	}
 	if cerr := w.file.Close(); err == nil {
