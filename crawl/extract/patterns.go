@@ -18,6 +18,10 @@ const (
 	block
 	// skip elements are dropped with their whole subtree.
 	skip
+	// chrome elements (nav, aside, footer, header) are page furniture: they
+	// are dropped unless they turn out to hold a body of prose, which
+	// happens when broken markup leaves one unclosed around the article.
+	chrome
 )
 
 // classify returns how the element with atom a is segmented.
@@ -26,16 +30,18 @@ func classify(a atom.Atom) tagClass {
 	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
 		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
 		atom.Map, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Option,
-		atom.Datalist, atom.Nav, atom.Aside, atom.Footer, atom.Dialog, atom.Head,
+		atom.Datalist, atom.Dialog, atom.Head,
 		atom.Link, atom.Meta, atom.Img, atom.Picture, atom.Source, atom.Track,
 		atom.Frameset, atom.Frame, atom.Label, atom.Output, atom.Progress, atom.Meter:
 		return skip
+	case atom.Nav, atom.Aside, atom.Footer, atom.Header:
+		return chrome
 	case atom.Address, atom.Article, atom.Blockquote, atom.Body, atom.Center, atom.Dd,
 		atom.Details, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption,
 		atom.Figure, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Hgroup,
 		atom.Hr, atom.Li, atom.Main, atom.Ol, atom.P, atom.Pre, atom.Section,
 		atom.Summary, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot, atom.Tr, atom.Td,
-		atom.Th, atom.Caption, atom.Ul, atom.Form, atom.Html, atom.Legend, atom.Header,
+		atom.Th, atom.Caption, atom.Ul, atom.Form, atom.Html, atom.Legend,
 		atom.Menu, atom.Dir, atom.Listing, atom.Plaintext, atom.Xmp:
 		return block
 	}
@@ -47,8 +53,12 @@ type hint int8
 
 const (
 	neutral hint = iota
-	// boilerplate marks navigation, sharing, comments, ads and the like.
+	// boilerplate marks navigation, sharing, comments, ads and the like:
+	// dropped with its subtree.
 	boilerplate
+	// furniture marks sidebars, widgets and ads: dropped unless it holds
+	// a body of prose (some themes call the article column a "widget").
+	furniture
 	// hidden marks elements a browser does not show.
 	hidden
 	// content marks an element that declares itself the main content.
@@ -81,7 +91,7 @@ func attrHint(n *html.Node) hint {
 			switch strings.ToLower(a.Val) {
 			case "navigation", "banner", "contentinfo", "complementary", "search",
 				"menu", "menubar", "dialog", "alertdialog", "toolbar":
-				return boilerplate
+				return furniture
 			case "main", "article":
 				return content
 			}
@@ -110,7 +120,7 @@ func styleHidden(s string) bool {
 
 // namesHint classifies class and id values.
 func namesHint(cls, id string) hint {
-	var bad, good bool
+	var bad, weak, good bool
 	scan := func(s string) {
 		for len(s) > 0 {
 			i := 0
@@ -126,6 +136,8 @@ func namesHint(cls, id string) hint {
 				switch tokenHint(tok) {
 				case boilerplate:
 					bad = true
+				case furniture:
+					weak = true
 				case content:
 					good = true
 				}
@@ -135,8 +147,13 @@ func namesHint(cls, id string) hint {
 	}
 	scan(cls)
 	scan(id)
-	if bad && !good {
+	switch {
+	case good:
+		return neutral
+	case bad:
 		return boilerplate
+	case weak:
+		return furniture
 	}
 	return neutral
 }
@@ -147,24 +164,31 @@ func isAlnum(c byte) bool {
 
 // badWords are class/id tokens (compared case-insensitively) that mark
 // boilerplate when they are the whole token.
-var badWords = map[string]bool{
-	"nav": true, "navbar": true, "navigation": true, "menu": true, "menus": true,
-	"footer": true, "masthead": true, "sidebar": true, "breadcrumb": true,
-	"breadcrumbs": true, "share": true, "sharing": true, "shares": true, "social": true,
-	"comments": true, "comment": true, "related": true, "recommended": true,
-	"newsletter": true, "subscribe": true, "subscription": true, "cookie": true,
-	"cookies": true, "consent": true, "gdpr": true, "ad": true, "ads": true, "advert": true,
-	"advertisement": true, "sponsored": true, "promo": true, "widget": true,
-	"widgets": true, "tags": true, "tagcloud": true, "pagination": true, "pager": true,
-	"popup": true, "modal": true, "login": true, "signup": true, "search": true,
-	"print": true, "toolbar": true, "skip": true, "sitemap": true,
+var badWords = map[string]hint{
+	"nav": boilerplate, "navbar": boilerplate, "navigation": boilerplate,
+	"menu": boilerplate, "menus": boilerplate, "footer": furniture, "masthead": furniture,
+	"sidebar": furniture, "breadcrumb": boilerplate, "breadcrumbs": boilerplate,
+	"share": boilerplate, "sharing": boilerplate, "shares": boilerplate,
+	"social": boilerplate, "comments": boilerplate, "comment": boilerplate,
+	"related": boilerplate, "recommended": boilerplate, "newsletter": boilerplate,
+	"subscribe": boilerplate, "subscription": boilerplate, "cookie": boilerplate,
+	"cookies": boilerplate, "consent": boilerplate, "gdpr": boilerplate,
+	"ad": furniture, "ads": furniture, "advert": furniture, "advertisement": furniture,
+	"sponsored": furniture, "promo": furniture, "widget": furniture, "widgets": furniture,
+	"tags": boilerplate, "tagcloud": boilerplate, "pagination": boilerplate,
+	"pager": boilerplate, "popup": boilerplate, "modal": boilerplate, "login": boilerplate,
+	"signup": boilerplate, "search": boilerplate, "print": boilerplate,
+	"toolbar": boilerplate, "skip": boilerplate, "sitemap": boilerplate,
 }
 
 // badParts are substrings that mark boilerplate inside a longer token,
 // for names written as one word ("sharebar", "commentlist").
-var badParts = byteSlices("comment", "share", "social", "cookie", "breadcrumb", "sidebar",
-	"newsletter", "related", "disqus", "outbrain", "taboola", "advert", "sponsor",
-	"popup", "consent", "footer", "navbar", "subnav", "navigation")
+var badParts = byteSlices("comment", "share", "social", "cookie", "breadcrumb",
+	"newsletter", "related", "disqus", "outbrain", "taboola", "popup", "consent", "navbar",
+	"subnav", "navigation")
+
+// weakParts are substrings that mark furniture inside a longer token.
+var weakParts = byteSlices("sidebar", "advert", "sponsor", "footer", "widget")
 
 // goodParts are substrings that keep an element even when a bad token also
 // matches ("article-comments-count" is not, but "main-content" is).
@@ -192,8 +216,8 @@ func tokenHint(tok string) hint {
 		}
 		low[i] = c
 	}
-	if badWords[string(low)] {
-		return boilerplate
+	if h, ok := badWords[string(low)]; ok {
+		return h
 	}
 	for _, g := range goodParts {
 		if bytes.Contains(low, g) {
@@ -203,6 +227,11 @@ func tokenHint(tok string) hint {
 	for _, b := range badParts {
 		if bytes.Contains(low, b) {
 			return boilerplate
+		}
+	}
+	for _, b := range weakParts {
+		if bytes.Contains(low, b) {
+			return furniture
 		}
 	}
 	return neutral

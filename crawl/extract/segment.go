@@ -116,6 +116,15 @@ func (s *segmenter) element(n *html.Node) {
 			return
 		}
 	}
+	if class == chrome {
+		class = block
+		if h == neutral {
+			h = furniture
+		}
+	}
+	if h == furniture && (a == atom.Body || a == atom.Html || !s.useHints) {
+		h = neutral
+	}
 	if a == atom.Br {
 		s.lineBreak()
 		return
@@ -128,10 +137,6 @@ func (s *segmenter) element(n *html.Node) {
 			return
 		}
 		s.walkChildren(n)
-		return
-	}
-	if a == atom.Header && s.article == 0 {
-		// A page header outside any article is site chrome.
 		return
 	}
 
@@ -167,8 +172,18 @@ func (s *segmenter) element(n *html.Node) {
 	}
 	s.stack = append(s.stack, f)
 	first := int32(len(s.blocks))
+	firstSpan := len(s.spans)
 	s.walkChildren(n)
 	s.flush()
+	if h == furniture && !prose(s.blocks[first:]) {
+		// Drop what the furniture held.
+		if int(first) < len(s.blocks) {
+			s.buf = s.buf[:s.blocks[first].start]
+			s.start = len(s.buf)
+		}
+		s.blocks = s.blocks[:first]
+		s.spans = s.spans[:firstSpan]
+	}
 	s.stack = s.stack[:len(s.stack)-1]
 	if f.kind == kindCode {
 		s.preDepth--
@@ -179,6 +194,21 @@ func (s *segmenter) element(n *html.Node) {
 	if last := int32(len(s.blocks)); last > first {
 		s.spans = append(s.spans, span{first: first, last: last, tag: a, hint: h})
 	}
+}
+
+// prose reports whether blocks hold a body of running text: at least
+// 1000 characters in long, punctuated, unlinked blocks, and those making up
+// most of the text.
+func prose(blocks []textBlock) bool {
+	var good, all float64
+	for i := range blocks {
+		b := &blocks[i]
+		all += float64(b.chars)
+		if w := weight(b); w > 0 {
+			good += w
+		}
+	}
+	return good >= 1000 && good >= 0.6*all
 }
 
 // lineBreak handles <br>: one ends the line, two in a row end the block.
