@@ -8,6 +8,7 @@ import (
 	"github.com/tokenmill/tokenmill/crawl"
 	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/mill"
+	"github.com/tokenmill/tokenmill/shard"
 	"github.com/tokenmill/tokenmill/tokenize"
 )
 
@@ -19,6 +20,7 @@ var componentSets = []func() []mill.Spec{
 	clean.Specs,
 	dedup.Specs,
 	tokenize.Specs,
+	shard.Specs,
 }
 
 var registry = map[mill.Role]map[string]*mill.Spec{}

@@ -1,0 +1,290 @@
+package shard
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tokenmill/tokenmill/mill"
+)
+
+// testDocs returns n documents with tokens ending in eot, meta and varied
+// lengths.
+func testDocs(n int, eot int32) []*mill.Document {
+	docs := make([]*mill.Document, n)
+	for i := range docs {
+		words := strings.Repeat(fmt.Sprintf("word%d ", i%17), 1+i%29)
+		toks := make([]int32, 0, 1+i%29+1)
+		for k := range 1 + i%29 {
+			toks = append(toks, int32((i*7+k)%1000))
+		}
+		toks = append(toks, eot)
+		docs[i] = &mill.Document{ID: mill.StableID("doc", fmt.Sprint(i)), Text: words,
+			Source: []string{"web", "books", "papers"}[i%3], URL: fmt.Sprintf("file:///d/%d", i),
+			Meta: map[string]any{"n": i, "lang": "en"}, Tokens: toks, Seq: uint64(i)}
+	}
+	return docs
+}
+
+// cloneDocs copies documents so that a sink cannot alias another run's.
+func cloneDocs(docs []*mill.Document) []*mill.Document {
+	out := make([]*mill.Document, len(docs))
+	for i, d := range docs {
+		c := *d
+		c.Tokens = slices.Clone(d.Tokens)
+		out[i] = &c
+	}
+	return out
+}
+
+func testOptions(dir string) Options {
+	return Options{Dir: dir, Layout: LayoutDocuments, Compression: "zstd",
+		MaxShardSize: 4000, BatchSize: 1500, TokenType: "int32", SeqLen: 64, EOT: -1, Pad: -1}
+}
+
+func testEnv(resume bool) mill.Env {
+	p := &mill.Props{}
+	p.Set("tokenizer.encoding", "test_enc")
+	p.Set("tokenizer.eot", "1000")
+	return mill.Env{Resume: resume, Props: p}
+}
+
+// writeAll runs docs through a new sink.
+func writeAll(t *testing.T, opt Options, env mill.Env, docs []*mill.Document) *Sink {
+	t.Helper()
+	s, err := newSink(opt, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, d := range docs {
+		if err := s.Write(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// readDocs reads every row of a directory, in state.json order per split.
+func readDocs(t *testing.T, dir string) []Row {
+	t.Helper()
+	ds, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, e := range ds.Manifest.Shards {
+		files = append(files, ds.Path(e))
+	}
+	slices.Sort(files)
+	var rows []Row
+	for _, f := range files {
+		if err := ReadFile(f, func(r Row) error { rows = append(rows, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rows
+}
+
+func TestSinkRoundTrip(t *testing.T) {
+	for _, comp := range []string{"zstd", "lz4", "none"} {
+		t.Run(comp, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			opt := testOptions(dir)
+			opt.Compression = comp
+			docs := testDocs(200, 1000)
+			writeAll(t, opt, testEnv(false), cloneDocs(docs))
+			rows := readDocs(t, dir)
+			if len(rows) != len(docs) {
+				t.Fatalf("read %d rows, wrote %d", len(rows), len(docs))
+			}
+			for i, r := range rows {
+				d := docs[i]
+				if r.ID != d.ID || r.Text != d.Text || r.Source != d.Source || r.URL != d.URL ||
+					!slices.Equal(r.Tokens, d.Tokens) {
+					t.Fatalf("row %d differs: %+v vs %+v", i, r, d)
+				}
+				if want := fmt.Sprintf(`{"lang":"en","n":%d}`, i); r.Meta != want {
+					t.Fatalf("row %d meta %s, want %s", i, r.Meta, want)
+				}
+			}
+			m, err := ReadManifest(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.Shards) < 3 {
+				t.Fatalf("expected rotation into several shards, got %d", len(m.Shards))
+			}
+			if !m.Complete || m.Committed != 200 || m.Encoding != "test_enc" || *m.EOT != 1000 {
+				t.Fatalf("manifest: complete=%v committed=%d encoding=%q", m.Complete,
+					m.Committed, m.Encoding)
+			}
+			for i, e := range m.Shards {
+				want := fmt.Sprintf("data-%05d-of-%05d.arrow", i, len(m.Shards))
+				if e.File != want {
+					t.Fatalf("shard %d named %s, want %s", i, e.File, want)
+				}
+			}
+			if err := Verify(dir); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestSinkDeterministic(t *testing.T) {
+	base := t.TempDir()
+	docs := testDocs(300, 1000)
+	for _, name := range []string{"a", "b"} {
+		opt := testOptions(filepath.Join(base, name))
+		opt.ShuffleWindow, opt.Seed, opt.Validation = 37, 5, 0.2
+		writeAll(t, opt, testEnv(false), cloneDocs(docs))
+	}
+	var files []string
+	filepath.Walk(filepath.Join(base, "a"), func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			rel, _ := filepath.Rel(filepath.Join(base, "a"), p)
+			files = append(files, rel)
+		}
+		return nil
+	})
+	if len(files) < 6 {
+		t.Fatalf("only %d files: %v", len(files), files)
+	}
+	for _, f := range files {
+		a, _ := os.ReadFile(filepath.Join(base, "a", f))
+		b, err := os.ReadFile(filepath.Join(base, "b", f))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Fatalf("%s differs between two identical runs (%v)", f, err)
+		}
+	}
+}
+
+func TestSinkRefusesNonEmptyDir(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x"), []byte("x"), 0o644)
+	_, err := newSink(testOptions(dir), testEnv(false))
+	if err == nil || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("want an error mentioning --resume, got %v", err)
+	}
+	_, err = newSink(testOptions(dir), testEnv(true))
+	if err == nil || !strings.Contains(err.Error(), ManifestName) {
+		t.Fatalf("want an error about the missing manifest, got %v", err)
+	}
+}
+
+// crashAfter writes docs into a sink and abandons it without Close, as a
+// killed process would.
+func crashAfter(t *testing.T, opt Options, resume bool, docs []*mill.Document) uint64 {
+	t.Helper()
+	s, err := newSink(opt, testEnv(resume))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := s.Committed()
+	for _, d := range docs {
+		if d.Seq < from {
+			continue
+		}
+		if err := s.Write(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sw := range s.splits {
+		if sw.fw != nil {
+			sw.fw.f.Close() // leave the temporary file behind
+		}
+	}
+	return from
+}
+
+func TestSinkResumeExactlyOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*Options)
+	}{
+		{"plain", func(o *Options) {}},
+		{"shuffled_split", func(o *Options) { o.ShuffleWindow, o.Validation = 23, 0.3 }},
+		{"packed", func(o *Options) { o.Layout = LayoutPacked }},
+		{"packed_shuffled", func(o *Options) { o.Layout, o.ShuffleWindow = LayoutPacked, 19 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			opt := testOptions(dir)
+			tc.edit(&opt)
+			docs := testDocs(400, 1000)
+			// Three crashes at growing points, then a full resumed run.
+			crashAfter(t, opt, false, cloneDocs(docs[:120]))
+			crashAfter(t, opt, true, cloneDocs(docs[:250]))
+			crashAfter(t, opt, true, cloneDocs(docs[:251]))
+			s, err := newSink(opt, testEnv(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			from, _ := s.Committed()
+			if from == 0 {
+				t.Fatal("nothing committed after three partial runs")
+			}
+			for _, d := range cloneDocs(docs) {
+				if d.Seq >= from {
+					if err := s.Write(context.Background(), d); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := s.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(dir); err != nil {
+				t.Fatal(err)
+			}
+			checkExactlyOnce(t, dir, opt, docs)
+		})
+	}
+}
+
+// checkExactlyOnce checks that every document is in the output once.
+func checkExactlyOnce(t *testing.T, dir string, opt Options, docs []*mill.Document) {
+	t.Helper()
+	rows := readDocs(t, dir)
+	if opt.Layout == LayoutPacked {
+		var stream, want []int32
+		for _, r := range rows {
+			stream = append(stream, r.Tokens[:len(r.Tokens)-int(r.Pad)]...)
+		}
+		for _, d := range docs {
+			want = append(want, d.Tokens...)
+		}
+		if opt.ShuffleWindow == 0 && !slices.Equal(stream, want) {
+			t.Fatalf("packed stream of %d tokens differs from the input's %d", len(stream),
+				len(want))
+		}
+		slices.Sort(stream)
+		slices.Sort(want)
+		if !slices.Equal(stream, want) {
+			t.Fatalf("packed tokens are not the input's tokens exactly once (%d vs %d)",
+				len(stream), len(want))
+		}
+		return
+	}
+	seen := map[string]int{}
+	for _, r := range rows {
+		seen[r.ID]++
+	}
+	for _, d := range docs {
+		if seen[d.ID] != 1 {
+			t.Fatalf("document %d written %d times", d.Seq, seen[d.ID])
+		}
+	}
+	if len(rows) != len(docs) {
+		t.Fatalf("%d rows for %d documents", len(rows), len(docs))
+	}
+}
