@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/tokenmill/tokenmill/mill"
@@ -59,7 +60,7 @@ func TestExactDuplicates(t *testing.T) {
 		{ID: "e", Text: "Caf\u00e9 au lait"},
 		{ID: "f", Text: "Call me Ishmael. Some years ago"},
 	}
-	got := run(t, newTestStage(t, nil), docs)
+	got := run(t, newTestStage(t, map[string]string{"near": "false"}), docs)
 	want := []string{"", ReasonExact, "", "", ReasonExact, ReasonExact}
 	for i := range want {
 		if got[i] != want[i] {
@@ -70,7 +71,7 @@ func TestExactDuplicates(t *testing.T) {
 
 func TestExactDisabled(t *testing.T) {
 	docs := []*mill.Document{{Text: "same"}, {Text: "same"}}
-	got := run(t, newTestStage(t, map[string]string{"exact": "false"}), docs)
+	got := run(t, newTestStage(t, map[string]string{"exact": "false", "near": "false"}), docs)
 	if got[1] != "" {
 		t.Fatalf("exact=false dropped a copy: %q", got[1])
 	}
@@ -99,7 +100,7 @@ func TestReplayRebuildsState(t *testing.T) {
 }
 
 func TestMemoryLimitStopsIndexing(t *testing.T) {
-	s := newTestStage(t, map[string]string{"memory_limit": "100B"})
+	s := newTestStage(t, map[string]string{"memory_limit": "100B", "near": "false"})
 	docs := []*mill.Document{{Text: "a"}, {Text: "b"}, {Text: "c"}, {Text: "a"}, {Text: "c"}}
 	got := run(t, s, docs)
 	want := []string{"", "", "", ReasonExact, ""}
@@ -110,5 +111,116 @@ func TestMemoryLimitStopsIndexing(t *testing.T) {
 	}
 	if s.Summary()["unindexed"] != 2 || s.MemoryUsed() > 100 {
 		t.Errorf("summary %v, memory %d", s.Summary(), s.MemoryUsed())
+	}
+}
+
+func TestURLDuplicates(t *testing.T) {
+	docs := []*mill.Document{
+		{Text: "first page", URL: "https://www.example.com/a/?utm_source=feed"},
+		{Text: "the same page fetched again, now different", URL: "http://example.com/a"},
+		{Text: "no url at all"},
+		{Text: "no url either"},
+		{Text: "another page", URL: "https://example.com/b"},
+	}
+	got := run(t, newTestStage(t, map[string]string{"url": "true"}), docs)
+	want := []string{"", ReasonURL, "", "", ""}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("doc %d: got %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestParagraphDuplicates(t *testing.T) {
+	boiler := "This page is part of the Example Corporation knowledge base, all rights reserved.\n"
+	a := "Lighthouses were once kept by families who lived at the foot of the tower.\n" + boiler
+	b := "Fog signals came later: first bells, then horns driven by compressed air, " +
+		"and finally electric emitters that could be heard for many miles out at sea.\n" +
+		"Short line\n" + boiler +
+		"Keepers logged every ship that passed, and the logs are now a source for historians.\n"
+	c := boiler + "Too short.\n"
+	docs := []*mill.Document{{Text: a}, {Text: b}, {Text: c}}
+	s := newTestStage(t, map[string]string{"paragraphs": "true", "near": "false",
+		"paragraph_min_doc_chars": "100"})
+	got := run(t, s, docs)
+	want := []string{"", "", ReasonParagraph}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("doc %d: got %q, want %q", i, got[i], want[i])
+		}
+	}
+	if want := strings.Replace(b, boiler, "", 1); docs[1].Text != want {
+		t.Errorf("doc 1 after paragraph removal:\n%q\nwant\n%q", docs[1].Text, want)
+	}
+	if want := "Short line\n"; !containsLine(docs[1].Text, want) {
+		t.Errorf("short line was removed: %q", docs[1].Text)
+	}
+	if sum := s.Summary(); sum["paragraphs_removed"] != 2 || sum["docs_trimmed"] != 1 {
+		t.Errorf("summary %v", sum)
+	}
+}
+
+func containsLine(text, line string) bool {
+	for i := 0; i+len(line) <= len(text); i++ {
+		if text[i:i+len(line)] == line && (i == 0 || text[i-1] == '\n') {
+			return true
+		}
+	}
+	return false
+}
+
+func TestParagraphSplitBlankLine(t *testing.T) {
+	p := &paragraphs{split: SplitBlankLine}
+	text := "\n\nFirst para\nstill first\n\n\nSecond\n\nThird"
+	var got []string
+	for _, sp := range p.span(text) {
+		got = append(got, text[sp[0]:sp[1]])
+	}
+	want := []string{"\n\n", "First para\nstill first\n\n\n", "Second\n\n", "Third"}
+	if len(got) != len(want) {
+		t.Fatalf("spans %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("span %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestBloomFalsePositiveRate(t *testing.T) {
+	const fp = 0.01
+	s := newBloomSet(2000, fp)
+	h := newExactHasher()
+	// Fill three layers' worth, then probe with keys never added.
+	for i := range 10000 {
+		s.Add(h.Key("in " + string(rune('a'+i%26)) + itoa(i)))
+	}
+	if len(s.layers) < 3 {
+		t.Fatalf("%d layers after 10000 adds at capacity 2000", len(s.layers))
+	}
+	falsePos := 0
+	const probes = 20000
+	for i := range probes {
+		if s.Has(h.Key("out " + itoa(i))) {
+			falsePos++
+		}
+	}
+	if rate := float64(falsePos) / probes; rate > 2*fp {
+		t.Errorf("false-positive rate %.4f above 2×%.3f", rate, fp)
+	}
+	for i := range 10000 {
+		if !s.Has(h.Key("in " + string(rune('a'+i%26)) + itoa(i))) {
+			t.Fatalf("false negative for item %d", i)
+		}
+	}
+}
+
+func itoa(i int) string {
+	b := []byte{}
+	for {
+		b = append([]byte{byte('0' + i%10)}, b...)
+		if i /= 10; i == 0 {
+			return string(b)
+		}
 	}
 }
