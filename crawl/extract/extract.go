@@ -59,8 +59,10 @@ var ErrNotHTML = errors.New("extract: input is not an HTML document")
 
 // state is the per-call scratch space, pooled to keep allocations low.
 type state struct {
-	seg    segmenter
-	prefix []float64
+	seg     segmenter
+	prefix  []float64
+	keep    []bool
+	classes []uint8
 }
 
 var pool = sync.Pool{New: func() any { return new(state) }}
@@ -83,7 +85,9 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 		return res, ErrNotHTML
 	}
 	page = toUTF8(page, opts.ContentType)
-	doc, err := html.Parse(bytes.NewReader(page))
+	// With scripting off, <noscript> holds markup rather than raw text;
+	// some pages keep their only server-rendered copy of the text there.
+	doc, err := html.ParseWithOptions(bytes.NewReader(page), html.ParseOptionEnableScripting(false))
 	if err != nil {
 		return res, fmt.Errorf("extract: parsing html: %w", err)
 	}
@@ -121,7 +125,9 @@ func mainText(st *state, doc *html.Node, deadline time.Time, truncated *bool) st
 			continue
 		}
 		out.Reset()
-		render(seg.buf, seg.blocks[first:last], &out)
+		blocks := seg.blocks[first:last]
+		st.keep = keepBlocks(blocks, st.keep, st.classes)
+		render(seg.buf, blocks, st.keep, &out)
 		if out.Len() >= minChars || seg.timedOut {
 			break
 		}

@@ -27,7 +27,7 @@ const (
 // classify returns how the element with atom a is segmented.
 func classify(a atom.Atom) tagClass {
 	switch a {
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
+	case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Math,
 		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
 		atom.Map, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Option,
 		atom.Datalist, atom.Dialog, atom.Head,
@@ -42,7 +42,7 @@ func classify(a atom.Atom) tagClass {
 		atom.Hr, atom.Li, atom.Main, atom.Ol, atom.P, atom.Pre, atom.Section,
 		atom.Summary, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot, atom.Tr, atom.Td,
 		atom.Th, atom.Caption, atom.Ul, atom.Form, atom.Html, atom.Legend,
-		atom.Menu, atom.Dir, atom.Listing, atom.Plaintext, atom.Xmp:
+		atom.Menu, atom.Dir, atom.Listing, atom.Plaintext, atom.Xmp, atom.Noscript:
 		return block
 	}
 	return inline

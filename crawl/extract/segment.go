@@ -272,6 +272,11 @@ func (s *segmenter) preText(t string) {
 		if s.chars == 0 && (c == '\n' || c == ' ' || c == '\t') && len(s.buf) == s.start {
 			continue
 		}
+		if c == 0xc2 && i+1 < len(t) && t[i+1] == 0xa0 { // no-break space
+			s.buf = append(s.buf, c, t[i+1])
+			i++
+			continue
+		}
 		s.buf = append(s.buf, c)
 		if c != ' ' && c != '\n' && c != '\t' {
 			s.count(c, t, i)

@@ -21,6 +21,8 @@ func weight(b *textBlock) float64 {
 		return l * (1 - ld)
 	case b.chars >= 25 && b.punct > 0:
 		return 0.5 * l * (1 - ld)
+	case b.kind == kindCell || b.kind == kindItem:
+		return 0
 	default:
 		return -0.25 * l
 	}
@@ -50,22 +52,90 @@ func choose(blocks []textBlock, spans []span, prefix []float64) (int32, int32, b
 	return first, last, found
 }
 
-// keep decides whether a block of the chosen element goes to the output.
-func keep(b *textBlock) bool {
+// Block classes for the context pass over the chosen element.
+const (
+	classBad uint8 = iota
+	classShort
+	classNear
+	classGood
+	classHeading
+	classCode
+)
+
+// classifyBlock puts a block of the chosen element in a class on its own
+// merits; keepBlocks then settles the short ones by their neighbours.
+func classifyBlock(b *textBlock) uint8 {
 	ld := float64(b.linkChars) / float64(b.chars)
-	if b.kind == kindCode {
-		return true
+	switch {
+	case b.kind == kindCode:
+		return classCode
+	case ld > 0.5:
+		return classBad
+	case b.kind == kindHeading:
+		return classHeading
+	case b.chars >= 80 && b.punct > 0 && ld <= 0.3:
+		return classGood
+	case b.chars >= 25 && (b.punct > 0 || b.chars >= 80):
+		return classNear
 	}
-	return ld <= 0.5
+	return classShort
+}
+
+// keepBlocks decides which blocks of the chosen element go to the output.
+// Long prose stays and link lists go; a short block or heading stays when
+// the prose around it does, so that list items and table cells inside an
+// article survive while "Share this" and date lines at its edges do not.
+func keepBlocks(blocks []textBlock, keep []bool, classes []uint8) []bool {
+	n := len(blocks)
+	classes = classes[:0]
+	for i := range blocks {
+		classes = append(classes, classifyBlock(&blocks[i]))
+	}
+	keep = keep[:0]
+	for range blocks {
+		keep = append(keep, false)
+	}
+	// prevNear[i]: the nearest decisive block before i is good or near.
+	decisive := func(c uint8) bool { return c == classBad || c == classNear || c == classGood }
+	goodish := func(c uint8) bool { return c == classNear || c == classGood }
+	prev := uint8(255) // 255: the edge
+	prevOf := make([]uint8, n)
+	for i, c := range classes {
+		prevOf[i] = prev
+		if decisive(c) {
+			prev = c
+		}
+	}
+	next := uint8(255)
+	for i := n - 1; i >= 0; i-- {
+		c := classes[i]
+		switch c {
+		case classGood, classCode:
+			keep[i] = true
+		case classBad:
+			keep[i] = false
+		case classNear:
+			keep[i] = goodish(prevOf[i]) || goodish(next)
+		case classHeading:
+			keep[i] = goodish(next)
+		case classShort:
+			p := prevOf[i]
+			keep[i] = goodish(p) && (goodish(next) || next == 255)
+		}
+		if decisive(c) {
+			next = c
+		}
+	}
+	return keep
 }
 
 // render joins the kept blocks: cells of a row with a tab, rows of a table
 // and items of a list with a newline, everything else with a blank line.
-func render(buf []byte, blocks []textBlock, out *strings.Builder) {
+func render(buf []byte, blocks []textBlock, keep []bool, out *strings.Builder) {
 	var prev *textBlock
 	for i := range blocks {
 		b := &blocks[i]
-		if !keep(b) {
+		if !keep[i] {
 			continue
 		}
 		if prev != nil {
