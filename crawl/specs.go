@@ -6,5 +6,6 @@ import "github.com/tokenmill/tokenmill/mill"
 func Specs() []mill.Spec {
 	return []mill.Spec{
 		filesSpec,
+		WebSpec,
 	}
 }

@@ -1,0 +1,628 @@
+package crawl
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/tokenmill/tokenmill/mill"
+)
+
+// WebSource crawls the web from seed URLs. See WebSpec for its options and
+// the package documentation for its ordering guarantee.
+type WebSource struct {
+	cfg   *WebConfig
+	log   *slog.Logger
+	scope *scope
+	seeds []*url.URL
+	pageO pageOptions
+
+	// Counters, filled while Read runs.
+	fetches, bytes, retries, robotsFiles atomic.Int64
+	linksSkipped                         map[string]int64
+}
+
+// WebStats counts what a crawl did besides its documents and drops.
+type WebStats struct {
+	Fetches      int64 // HTTP requests, redirects, retries and robots.txt included
+	BytesFetched int64 // body bytes as transferred
+	Retries      int64
+	RobotsFiles  int64
+	LinksSkipped map[string]int64 // discovered links not followed, by reason
+}
+
+// NewWebSource validates cfg and returns a crawler.
+func NewWebSource(cfg *WebConfig, log *slog.Logger) (*WebSource, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if len(cfg.Seeds) == 0 {
+		return nil, &mill.ValueError{Key: "urls", Msg: "the web source needs seed URLs (urls or seeds)"}
+	}
+	sc, err := newScope(cfg.Scope, cfg.AllowedDomains, cfg.Include, cfg.Exclude, cfg.SkipExtensions)
+	if err != nil {
+		return nil, &mill.ValueError{Key: "scope", Msg: err.Error()}
+	}
+	s := &WebSource{cfg: cfg, log: log, scope: sc, linksSkipped: map[string]int64{}}
+	for _, raw := range cfg.Seeds {
+		u, err := NormalizeURL(raw, nil)
+		if err != nil {
+			return nil, fmt.Errorf("seed URL %q: %w", raw, err)
+		}
+		s.seeds = append(s.seeds, u)
+		sc.addSeed(u)
+	}
+	if cfg.MaxBodySize <= 0 {
+		cfg.MaxBodySize = 10 << 20
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 1
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = 1024
+	}
+	if cfg.Label == "" {
+		cfg.Label = "web"
+	}
+	s.pageO = pageOptions{ContentTypes: cfg.ContentTypes, Label: cfg.Label,
+		RobotToken: cfg.RobotToken, MaxLinks: cfg.MaxLinks, Links: true,
+		RespectMeta: cfg.RespectRobots}
+	return s, nil
+}
+
+// Stats returns the crawl's figures; call it after Read.
+func (s *WebSource) Stats() WebStats {
+	return WebStats{Fetches: s.fetches.Load(), BytesFetched: s.bytes.Load(),
+		Retries: s.retries.Load(), RobotsFiles: s.robotsFiles.Load(),
+		LinksSkipped: maps.Clone(s.linksSkipped)}
+}
+
+func (s *WebSource) statsAdd(n int64) {
+	s.fetches.Add(1)
+	s.bytes.Add(n)
+}
+
+// fingerprint names the settings that decide which URLs a crawl visits and
+// in which order; a journal is only resumed under the same fingerprint.
+func (s *WebSource) fingerprint() string {
+	c := s.cfg
+	parts := []string{strings.Join(c.Seeds, "\n"), c.Scope, strings.Join(c.AllowedDomains, ","),
+		strings.Join(c.Include, "\n"), strings.Join(c.Exclude, "\n"),
+		strings.Join(c.SkipExtensions, ","), strconv.Itoa(c.MaxDepth), strconv.Itoa(c.MaxPages),
+		strconv.Itoa(c.MaxPagesHost), strconv.FormatBool(c.Sitemaps),
+		strconv.FormatBool(c.RespectRobots), strconv.Itoa(c.MaxLinks)}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// crawl is the state of one Read: the frontier and the seen set, owned by
+// the coordinating goroutine.
+type crawl struct {
+	s        *WebSource
+	out      mill.Emitter
+	front    *frontier
+	seen     map[string]bool
+	nextSeq  uint64
+	commit   uint64
+	done     map[uint64]*result
+	tasks    map[uint64]*task
+	sitemaps map[string]bool // hosts whose robots.txt sitemaps were added
+	journal  *journal
+	emitted  int64
+	dropped  int64
+	// pagesTotal counts page URLs enqueued, against max_pages.
+	pagesTotal int
+}
+
+// Read crawls and emits one document per fetched page, in discovery
+// order. With a state directory it first replays the journal of an earlier
+// run: its documents are emitted again (the engine discards those the sink
+// already committed) and only URLs without a result are fetched.
+func (s *WebSource) Read(ctx context.Context, out mill.Emitter) error {
+	c := &crawl{s: s, out: out, front: newFrontier(s.cfg.HostParallel, s.cfg.Delay),
+		seen: map[string]bool{}, done: map[uint64]*result{}, tasks: map[uint64]*task{},
+		sitemaps: map[string]bool{}}
+	var replay []*result
+	if s.cfg.StateDir != "" {
+		j, prev, err := openJournal(s.cfg.StateDir, s.fingerprint())
+		if err != nil {
+			return err
+		}
+		c.journal, replay = j, prev
+		defer j.close()
+	}
+	for _, u := range s.seeds {
+		c.add(u, 0, kindPage, true)
+	}
+	for _, r := range replay {
+		c.done[r.Seq] = r
+	}
+	if len(replay) > 0 {
+		s.log.Info("resuming crawl", "state_dir", s.cfg.StateDir, "results", len(replay))
+	}
+	if err := c.commitReady(); err != nil {
+		return err
+	}
+	err := c.run(ctx)
+	st := s.Stats()
+	args := []any{"documents", c.emitted, "dropped", c.dropped, "fetches", st.Fetches,
+		"bytes", st.BytesFetched, "retries", st.Retries, "robots_files", st.RobotsFiles}
+	for _, k := range sortedKeys(st.LinksSkipped) {
+		args = append(args, "links_"+k, st.LinksSkipped[k])
+	}
+	s.log.Info("crawl finished", args...)
+	return err
+}
+
+// add puts a URL in the frontier unless it was seen, is over a page
+// limit, or (for discovered links) outside the scope.
+func (c *crawl) add(u *url.URL, depth int, kind taskKind, seed bool) {
+	key := u.String()
+	if c.seen[key] {
+		return
+	}
+	cfg := c.s.cfg
+	if !seed {
+		if ok, why := c.s.scope.follow(u); !ok {
+			c.s.linksSkipped[why]++
+			return
+		}
+	}
+	h := c.front.host(u.Host)
+	if kind == kindPage {
+		if cfg.MaxPages > 0 && c.pagesTotal >= cfg.MaxPages {
+			c.s.linksSkipped["max_pages"]++
+			return
+		}
+		if cfg.MaxPagesHost > 0 && h.pages >= cfg.MaxPagesHost {
+			c.s.linksSkipped["max_pages_per_host"]++
+			return
+		}
+		h.pages++
+		c.pagesTotal++
+	}
+	c.seen[key] = true
+	t := &task{Seq: c.nextSeq, URL: key, Depth: depth, Kind: kind, u: u, host: h}
+	c.nextSeq++
+	c.tasks[t.Seq] = t
+	if c.done[t.Seq] == nil { // else a resumed crawl has its result already
+		c.front.push(t)
+	}
+}
+
+// commitReady commits results in Seq order as far as they are complete:
+// each is emitted (or counted as a drop) and its links join the frontier.
+func (c *crawl) commitReady() error {
+	for {
+		r := c.done[c.commit]
+		if r == nil {
+			return nil
+		}
+		delete(c.done, c.commit)
+		t := c.tasks[c.commit]
+		delete(c.tasks, c.commit)
+		c.commit++
+		if t == nil {
+			// A journal line for a URL this configuration never reached
+			// cannot occur with a matching fingerprint; ignore it.
+			continue
+		}
+		if err := c.apply(t, r); err != nil {
+			return err
+		}
+	}
+}
+
+func (c *crawl) apply(t *task, r *result) error {
+	cfg := c.s.cfg
+	if r.Final != "" && r.Final != t.URL {
+		if c.seen[r.Final] && r.Doc != nil {
+			r.Doc, r.Reason = nil, "duplicate_redirect"
+			r.Msg = t.URL + " redirects to " + r.Final + ", which the crawl also reached"
+		}
+		c.seen[r.Final] = true
+	}
+	base := t.u
+	if r.Final != "" {
+		if fu, err := url.Parse(r.Final); err == nil {
+			base = fu
+		}
+	}
+	if cfg.Sitemaps && !c.sitemaps[base.Host] && len(r.Sitemaps) > 0 && t.Kind == kindPage {
+		c.sitemaps[base.Host] = true
+		for _, sm := range r.Sitemaps {
+			if u, err := NormalizeURL(sm, base); err == nil && c.s.scope.hostAllowed(u.Hostname()) {
+				c.add(u, 0, kindSitemap, true)
+			}
+		}
+	}
+	if t.Kind == kindSitemap {
+		for _, sm := range r.Sitemaps {
+			if u, err := NormalizeURL(sm, base); err == nil && c.s.scope.hostAllowed(u.Hostname()) {
+				c.add(u, 0, kindSitemap, true)
+			}
+		}
+	}
+	if t.Depth < cfg.MaxDepth || t.Kind == kindSitemap {
+		depth := t.Depth + 1
+		if t.Kind == kindSitemap {
+			depth = 0
+		}
+		for _, l := range r.Links {
+			u, err := url.Parse(l)
+			if err != nil {
+				continue
+			}
+			c.add(u, depth, kindPage, false)
+		}
+	}
+	if t.Kind == kindSitemap && r.Reason == "" {
+		return nil
+	}
+	if r.Doc != nil {
+		c.emitted++
+		return c.out.Emit(r.Doc)
+	}
+	c.dropped++
+	var err error
+	if r.Msg != "" {
+		err = errors.New(r.Msg)
+	}
+	c.out.Skip(r.Reason, err)
+	return nil
+}
+
+// run fetches the frontier with cfg.Concurrency workers until it is empty
+// or ctx ends.
+func (c *crawl) run(ctx context.Context) error {
+	cfg := c.s.cfg
+	fctx, cancelFetches := context.WithCancel(ctx)
+	defer cancelFetches()
+	base := newBaseTransport(cfg)
+	defer base.CloseIdleConnections()
+	var warc *WARCWriter
+	if cfg.WARCDir != "" {
+		w, err := NewWARCWriter(cfg.WARCDir, cfg.WARCPrefix, cfg.WARCMaxSize, cfg.UserAgent)
+		if err != nil {
+			return err
+		}
+		warc = w
+		defer w.Close()
+	}
+	robots := newRobotsCache(cfg.RobotsTTL, cfg.RobotToken)
+
+	jobs := make(chan *task)
+	results := make(chan *result, cfg.Concurrency)
+	for range cfg.Concurrency {
+		w := &worker{s: c.s, ctx: fctx, robots: robots, warc: warc}
+		w.f = newFetcher(fctx, cfg, base, w.redirectOK)
+		go func() {
+			for t := range jobs {
+				results <- w.fetch(t)
+			}
+		}()
+	}
+	defer close(jobs)
+
+	inFlight := 0
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	stopping := false
+	for {
+		if err := c.commitReady(); err != nil {
+			stopping = true
+			cancelFetches()
+			c.drain(results, inFlight)
+			return err
+		}
+		if ctx.Err() != nil && !stopping {
+			stopping = true
+			cancelFetches()
+		}
+		var wake time.Time
+		for !stopping && inFlight < cfg.Concurrency {
+			t, w := c.front.pop(time.Now(), c.commit+uint64(cfg.Window))
+			if t == nil {
+				wake = w
+				break
+			}
+			inFlight++
+			jobs <- t
+		}
+		if inFlight == 0 && (stopping || c.front.queued == 0 || wake.IsZero()) {
+			if stopping {
+				return ctx.Err()
+			}
+			if c.front.queued > 0 {
+				return fmt.Errorf("crawl stalled with %d queued URLs", c.front.queued)
+			}
+			return nil
+		}
+		done := ctx.Done()
+		if stopping {
+			done = nil
+		}
+		var tc <-chan time.Time
+		if !wake.IsZero() && !stopping {
+			timer.Reset(time.Until(wake))
+			tc = timer.C
+		}
+		select {
+		case r := <-results:
+			inFlight--
+			if err := c.receive(r); err != nil {
+				stopping = true
+				cancelFetches()
+				c.drain(results, inFlight)
+				return err
+			}
+		case <-tc:
+		case <-done:
+			stopping = true
+			cancelFetches()
+		}
+	}
+}
+
+func (c *crawl) drain(results <-chan *result, n int) {
+	for ; n > 0; n-- {
+		r := <-results
+		if !r.abandoned && r.retryWait == 0 && c.journal != nil {
+			c.journal.append(r)
+		}
+	}
+}
+
+// receive takes a worker's result: a retry goes back to the frontier, a
+// final result is journaled and waits for its turn to commit.
+func (c *crawl) receive(r *result) error {
+	t := r.task
+	now := time.Now()
+	if r.robotsSeen && !t.host.robots {
+		t.host.robots = true
+		if d := min(r.robotDelay, c.s.cfg.MaxCrawlDelay); d > t.host.delay {
+			t.host.delay = d
+		}
+	}
+	c.front.finish(t.host, now, r.retryWait)
+	if r.abandoned {
+		c.front.pushFront(t)
+		return nil
+	}
+	if r.retryWait > 0 {
+		c.s.retries.Add(1)
+		t.Attempt++
+		c.front.pushFront(t)
+		return nil
+	}
+	if c.journal != nil {
+		if err := c.journal.append(r); err != nil {
+			return err
+		}
+	}
+	c.done[r.Seq] = r
+	return nil
+}
+
+// worker fetches and processes tasks, one at a time.
+type worker struct {
+	s      *WebSource
+	ctx    context.Context
+	f      *fetcher
+	robots *robotsCache
+	warc   *WARCWriter
+	// robotsMode lets robots.txt redirects leave the scope (RFC 9309).
+	robotsMode bool
+}
+
+// fetchRobots fetches a robots.txt for the robots cache.
+func (w *worker) fetchRobots(u string) (int, []byte, error) {
+	w.robotsMode = true
+	ex, err := w.f.get(u, "text/plain,*/*;q=0.5")
+	w.robotsMode = false
+	w.warc.record(ex, w.s.log)
+	w.s.robotsFiles.Add(1)
+	for _, e := range ex {
+		w.s.statsAdd(int64(len(e.Raw)))
+	}
+	if len(ex) == 0 {
+		return 0, nil, err
+	}
+	last := ex[len(ex)-1]
+	return last.Status, last.Body, err
+}
+
+// redirectOK keeps redirects inside the crawl scope.
+func (w *worker) redirectOK(req *http.Request) error {
+	if w.robotsMode {
+		return nil
+	}
+	u, err := NormalizeURL(req.URL.String(), nil)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errRedirectScheme, err)
+	}
+	if !w.s.scope.hostAllowed(u.Hostname()) {
+		return fmt.Errorf("%w: %s", errRedirectScope, u)
+	}
+	return nil
+}
+
+func (w *worker) fetch(t *task) *result {
+	cfg := w.s.cfg
+	r := &result{Seq: t.Seq, URL: t.URL, task: t}
+	if cfg.RespectRobots {
+		rules, fetched := w.robots.get(t.u, w.fetchRobots)
+		r.robotsSeen, r.robotDelay, r.Sitemaps = true, rules.delay, rules.sitemaps
+		if t.Kind == kindSitemap {
+			r.Sitemaps = nil
+		}
+		if !rules.allowed(t.u) {
+			r.Reason = "robots_disallowed"
+			if rules.denyAll {
+				r.Reason = "robots_unavailable"
+			}
+			r.Msg = t.URL + ": not fetched because of robots.txt"
+			return r
+		}
+		if fetched {
+			// robots.txt was a request to this host too: keep the pause.
+			if d := max(cfg.Delay, min(rules.delay, cfg.MaxCrawlDelay)); d > 0 {
+				if !sleepCtx(w.ctx, d) {
+					r.abandoned = true
+					return r
+				}
+			}
+		}
+	}
+	accept := "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
+	if t.Kind == kindSitemap {
+		accept = "application/xml,text/xml;q=0.9,*/*;q=0.5"
+	}
+	ex, err := w.f.get(t.URL, accept)
+	w.warc.record(ex, w.s.log)
+	for _, e := range ex {
+		w.s.statsAdd(int64(len(e.Raw)))
+	}
+	if w.ctx.Err() != nil {
+		r.abandoned = true
+		return r
+	}
+	if err != nil {
+		r.Reason, r.Msg = fetchErrorReason(err), fmt.Sprintf("%s: %v", t.URL, err)
+		return r
+	}
+	if len(ex) == 0 {
+		r.Reason, r.Msg = "fetch_error", t.URL+": no response"
+		return r
+	}
+	last := ex[len(ex)-1]
+	if fu, err := NormalizeURL(last.URL, nil); err == nil && fu.String() != t.URL {
+		r.Final = fu.String()
+	}
+	if last.Status == http.StatusTooManyRequests || last.Status >= 500 {
+		if wait, ok := w.backoff(t, last); ok {
+			r.retryWait = wait
+			return r
+		}
+	}
+	if last.Status < 200 || last.Status > 299 {
+		r.Reason = "http_" + strconv.Itoa(last.Status)
+		r.Msg = fmt.Sprintf("%s: HTTP %s", t.URL, last.StatusLine)
+		return r
+	}
+	if t.Kind == kindSitemap {
+		pages, nested, err := parseSitemap(last.Body)
+		if err != nil {
+			r.Reason, r.Msg = "bad_sitemap", fmt.Sprintf("%s: %v", t.URL, err)
+		}
+		r.Links, r.Sitemaps = pages, nested
+		return r
+	}
+	final := t.URL
+	if r.Final != "" {
+		final = r.Final
+	}
+	pr := processPage(page{URL: final, ContentType: last.Header.Get("Content-Type"),
+		Body: last.Body}, &w.s.pageO)
+	r.Links = pr.Links.URLs
+	if pr.Doc == nil {
+		r.Reason = pr.Reason
+		if pr.Err != nil {
+			r.Msg = pr.Err.Error()
+		}
+		return r
+	}
+	pr.Doc.SetMeta("fetched_at", last.Date.Format(time.RFC3339))
+	r.Doc = pr.Doc
+	return r
+}
+
+// backoff decides whether a 429 or 5xx response is retried and after how
+// long: retry_base doubled per attempt, plus up to 50% jitter, or the
+// server's Retry-After when longer.
+func (w *worker) backoff(t *task, last *exchange) (time.Duration, bool) {
+	cfg := w.s.cfg
+	if t.Attempt >= cfg.MaxRetries {
+		return 0, false
+	}
+	wait := cfg.RetryBase << t.Attempt
+	wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
+	if ra, ok := parseRetryAfter(last.Header.Get("Retry-After"), last.Date); ok && ra > wait {
+		wait = ra
+	}
+	if wait > cfg.MaxRetryWait {
+		return 0, false
+	}
+	return wait, true
+}
+
+// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// fetchErrorReason names the drop reason for a failed fetch.
+func fetchErrorReason(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, errTooLarge):
+		return "too_large"
+	case errors.Is(err, errBlockedAddress):
+		return "blocked_address"
+	case errors.Is(err, errTooManyRedirect):
+		return "too_many_redirects"
+	case errors.Is(err, errRedirectScope):
+		return "redirect_out_of_scope"
+	case errors.Is(err, errRedirectScheme):
+		return "bad_redirect"
+	case errors.Is(err, errBadEncoding):
+		return "bad_encoding"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	}
+	return "fetch_error"
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// sortedKeys lists a count map's keys, for stable log output.
+func sortedKeys(m map[string]int64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
