@@ -118,22 +118,24 @@ func styleHidden(s string) bool {
 	return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
 }
 
-// namesHint classifies class and id values.
+// namesHint classifies class and id values. Each white-space separated
+// name is judged on its own: a boilerplate part wins within a name
+// ("entry-meta", "comment-content"), and a content name anywhere keeps the
+// element ("post hentry has-sidebar").
 func namesHint(cls, id string) hint {
 	var bad, weak, good bool
 	scan := func(s string) {
 		for len(s) > 0 {
 			i := 0
-			for i < len(s) && !isAlnum(s[i]) {
+			for i < len(s) && isSpace(s[i]) {
 				i++
 			}
 			j := i
-			for j < len(s) && isAlnum(s[j]) {
+			for j < len(s) && !isSpace(s[j]) {
 				j++
 			}
 			if j > i {
-				tok := s[i:j]
-				switch tokenHint(tok) {
+				switch wordHint(s[i:j]) {
 				case boilerplate:
 					bad = true
 				case furniture:
@@ -158,6 +160,8 @@ func namesHint(cls, id string) hint {
 	return neutral
 }
 
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
 func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
@@ -179,6 +183,10 @@ var badWords = map[string]hint{
 	"pager": boilerplate, "popup": boilerplate, "modal": boilerplate, "login": boilerplate,
 	"signup": boilerplate, "search": boilerplate, "print": boilerplate,
 	"toolbar": boilerplate, "skip": boilerplate, "sitemap": boilerplate,
+	"meta": boilerplate, "postmeta": boilerplate, "byline": boilerplate,
+	"author": boilerplate, "authors": boilerplate, "bio": boilerplate,
+	"vcard": boilerplate, "caption": boilerplate, "credit": boilerplate,
+	"credits": boilerplate, "paywall": boilerplate,
 }
 
 // badParts are substrings that mark boilerplate inside a longer token,
@@ -203,26 +211,38 @@ func byteSlices(words ...string) [][]byte {
 	return out
 }
 
-func tokenHint(tok string) hint {
-	var buf [32]byte
-	if len(tok) > len(buf) {
+// wordHint classifies one class name or id: by its alphanumeric parts
+// ("post-comments" has the part "comments"), then by substrings.
+func wordHint(word string) hint {
+	var buf [48]byte
+	if len(word) > len(buf) {
 		return neutral
 	}
-	low := buf[:len(tok)]
-	for i := 0; i < len(tok); i++ {
-		c := tok[i]
+	low := buf[:len(word)]
+	for i := 0; i < len(word); i++ {
+		c := word[i]
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		low[i] = c
 	}
-	if h, ok := badWords[string(low)]; ok {
-		return h
-	}
-	for _, g := range goodParts {
-		if bytes.Contains(low, g) {
-			return content
+	h := neutral
+	for rest := low; len(rest) > 0; {
+		i := 0
+		for i < len(rest) && !isAlnum(rest[i]) {
+			i++
 		}
+		j := i
+		for j < len(rest) && isAlnum(rest[j]) {
+			j++
+		}
+		if w, ok := badWords[string(rest[i:j])]; ok && h != boilerplate {
+			h = w
+		}
+		rest = rest[j:]
+	}
+	if h != neutral {
+		return h
 	}
 	for _, b := range badParts {
 		if bytes.Contains(low, b) {
@@ -232,6 +252,11 @@ func tokenHint(tok string) hint {
 	for _, b := range weakParts {
 		if bytes.Contains(low, b) {
 			return furniture
+		}
+	}
+	for _, g := range goodParts {
+		if bytes.Contains(low, g) {
+			return content
 		}
 	}
 	return neutral
