@@ -30,14 +30,14 @@ func classify(a atom.Atom) tagClass {
 	case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Math,
 		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
 		atom.Map, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Option,
-		atom.Datalist, atom.Dialog, atom.Head,
+		atom.Datalist, atom.Dialog, atom.Head, atom.Figcaption,
 		atom.Link, atom.Meta, atom.Img, atom.Picture, atom.Source, atom.Track,
 		atom.Frameset, atom.Frame, atom.Label, atom.Output, atom.Progress, atom.Meter:
 		return skip
 	case atom.Nav, atom.Aside, atom.Footer, atom.Header:
 		return chrome
 	case atom.Address, atom.Article, atom.Blockquote, atom.Body, atom.Center, atom.Dd,
-		atom.Details, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption,
+		atom.Details, atom.Div, atom.Dl, atom.Dt, atom.Fieldset,
 		atom.Figure, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Hgroup,
 		atom.Hr, atom.Li, atom.Main, atom.Ol, atom.P, atom.Pre, atom.Section,
 		atom.Summary, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot, atom.Tr, atom.Td,
