@@ -38,18 +38,15 @@ type Encoder struct {
 	voc      *vocab
 	eot, bos int32 // -1 when absent
 	specials []special
-	core     splitMerger
+	// specialFirst marks the bytes that start a special token.
+	specialFirst [256]bool
+	core         *core
 }
 
 // special is one special token string and its id.
 type special struct {
 	text string
 	id   int32
-}
-
-// splitMerger is the part of an encoder that turns ordinary text into ids.
-type splitMerger interface {
-	appendOrdinary(dst []int32, text string) []int32
 }
 
 var cache struct {
@@ -122,6 +119,7 @@ func New(d Definition) (*Encoder, error) {
 				"file %s already uses for %q", d.Name, s, id, src, voc.bytesOf[id])
 		}
 		e.specials = append(e.specials, special{s, id})
+		e.specialFirst[s[0]] = true
 	}
 	// Longest first, so that a special token that is a prefix of another
 	// never wins over it.
@@ -224,22 +222,22 @@ func (e *Encoder) AppendEncodeSpecial(dst []int32, text string, allowed []string
 }
 
 // nextSpecial finds the leftmost allowed special token in text; among those
-// starting at the same offset the longest wins.
+// starting at the same offset the longest wins (tiktoken's regex of
+// specials is an alternation, whose leftmost match is the same except when
+// one special is a prefix of another, which no shipped encoding has).
 func (e *Encoder) nextSpecial(text string, allowed []string) (int, special) {
-	best, bestSp := -1, special{}
-	for _, sp := range e.specials {
-		if allowed != nil && !contains(allowed, sp.text) {
+	for i := 0; i < len(text); i++ {
+		if !e.specialFirst[text[i]] {
 			continue
 		}
-		limit := text
-		if best >= 0 {
-			limit = text[:min(len(text), best+len(sp.text))]
-		}
-		if i := strings.Index(limit, sp.text); i >= 0 && (best < 0 || i < best) {
-			best, bestSp = i, sp
+		for _, sp := range e.specials {
+			if strings.HasPrefix(text[i:], sp.text) &&
+				(allowed == nil || contains(allowed, sp.text)) {
+				return i, sp
+			}
 		}
 	}
-	return best, bestSp
+	return -1, special{}
 }
 
 func contains(list []string, s string) bool {

@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -65,8 +66,19 @@ func TestTiktokenVectors(t *testing.T) {
 				t.Errorf("case %d (%s) decode %v = %q, want %q", i, c.Source, in, got, want)
 			}
 		case "_encode_bytes":
-			// tiktoken's private byte-level entry point; covered by EncodeBytes.
-			continue
+			var in struct {
+				Hex string `json:"bytes_hex"`
+			}
+			var want []int32
+			mustUnmarshal(t, c.Input, &in)
+			mustUnmarshal(t, c.Expected, &want)
+			b, err := hex.DecodeString(in.Hex)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := enc.EncodeBytes(b); !slices.Equal(got, want) {
+				t.Errorf("case %d (%s) EncodeBytes(%x) = %v, want %v", i, c.Source, b, got, want)
+			}
 		default:
 			t.Fatalf("case %d (%s): unknown op %q", i, c.Source, c.Op)
 		}
