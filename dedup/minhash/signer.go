@@ -46,6 +46,7 @@ type Signer struct {
 	seeds  []uint64 // one per round of the sketch
 	xs     []uint64 // the current text's shingle hashes (MethodSketch)
 
+	collect bool // shingle hashes go to xs rather than to the batch
 	// state of the current Sign call
 	sig      []uint64
 	tokens   int
@@ -88,6 +89,29 @@ func (s *Signer) Sign(text string, sig []uint64) int {
 	for i := range s.sig {
 		s.sig[i] = math.MaxUint64
 	}
+	s.collect = s.p.Method != MethodPermutations
+	s.shingle(text)
+	if s.collect {
+		s.sketch()
+	} else {
+		s.flush()
+	}
+	s.sig = nil
+	return s.shingles
+}
+
+// Shingles appends the hashes of text's shingles to dst, in text order,
+// repeats included: the sets whose Jaccard similarity signatures estimate.
+func (s *Signer) Shingles(text string, dst []uint64) []uint64 {
+	s.collect = true
+	s.shingle(text)
+	dst = append(dst, s.xs...)
+	s.xs = s.xs[:0]
+	return dst
+}
+
+// shingle tokenizes text and hands every shingle hash to add.
+func (s *Signer) shingle(text string) {
 	s.nbatch, s.tokens, s.roll, s.shingles = 0, 0, 0, 0
 	h, inWord := uint64(fnvOffset), false
 	for i := 0; i < len(text); {
@@ -128,14 +152,7 @@ func (s *Signer) Sign(text string, sig []uint64) int {
 		// A text shorter than one shingle is one shingle of all its tokens.
 		s.add(mix64(s.roll ^ uint64(s.tokens)))
 	}
-	if s.p.Method == MethodPermutations {
-		s.flush()
-	} else {
-		s.sketch()
-	}
 	clear(s.ring)
-	s.sig = nil
-	return s.shingles
 }
 
 // push adds one token hash and, once n tokens are in, one shingle.
@@ -154,7 +171,7 @@ func (s *Signer) push(tok uint64) {
 
 func (s *Signer) add(h uint64) {
 	s.shingles++
-	if s.p.Method != MethodPermutations {
+	if s.collect {
 		s.xs = append(s.xs, h)
 		return
 	}
