@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
 )
 
 // Defaults for Options fields left at zero.
@@ -145,12 +146,71 @@ func toUTF8(page []byte, contentType string) []byte {
 	if utf8.Valid(page) {
 		return page
 	}
-	enc, _, _ := charset.DetermineEncoding(page, contentType)
+	enc, _, certain := charset.DetermineEncoding(page, contentType)
+	if !certain {
+		// The standard prescan reads 1024 bytes; pages often declare
+		// their charset after a long run of scripts and metadata.
+		if e := declaredCharset(page); e != nil {
+			enc = e
+		}
+	}
 	out, err := enc.NewDecoder().Bytes(page)
 	if err != nil {
 		return page
 	}
 	return out
+}
+
+// declaredCharset looks for a <meta> tag naming a charset in the first
+// 32 KiB of page and returns the encoding it names, or nil.
+func declaredCharset(page []byte) encoding.Encoding {
+	head := page[:min(len(page), 32<<10)]
+	for off := 0; ; {
+		i := indexFold(head[off:], "<meta")
+		if i < 0 {
+			return nil
+		}
+		tag := head[off+i:]
+		if end := bytes.IndexByte(tag, '>'); end >= 0 {
+			tag = tag[:end]
+		}
+		off += i + len("<meta")
+		j := indexFold(tag, "charset=")
+		if j < 0 {
+			continue
+		}
+		name := tag[j+len("charset="):]
+		name = bytes.TrimLeft(name, "\"' ")
+		k := 0
+		for k < len(name) && k < 40 && (isAlnum(name[k]) || name[k] == '-' ||
+			name[k] == '_' || name[k] == '.' || name[k] == ':') {
+			k++
+		}
+		if e, _ := charset.Lookup(string(name[:k])); e != nil {
+			return e
+		}
+	}
+}
+
+// indexFold is bytes.Index for an ASCII lower-case needle, ignoring case.
+func indexFold(s []byte, needle string) int {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		j := 0
+		for j < len(needle) {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != needle[j] {
+				break
+			}
+			j++
+		}
+		if j == len(needle) {
+			return i
+		}
+	}
+	return -1
 }
 
 // cutUTF8 shortens b to at most n bytes without splitting a UTF-8 sequence.
