@@ -63,6 +63,9 @@ const (
 	hidden
 	// content marks an element that declares itself the main content.
 	content
+	// keepName marks a class or id that suggests content ("post", "text")
+	// without declaring the main text; it overrides boilerplate names.
+	keepName
 )
 
 // attrHint inspects the attributes of n: hidden elements, ARIA roles,
@@ -123,7 +126,7 @@ func styleHidden(s string) bool {
 // ("entry-meta", "comment-content"), and a content name anywhere keeps the
 // element ("post hentry has-sidebar").
 func namesHint(cls, id string) hint {
-	var bad, weak, good bool
+	var bad, weak, good, declared bool
 	scan := func(s string) {
 		for len(s) > 0 {
 			i := 0
@@ -141,6 +144,8 @@ func namesHint(cls, id string) hint {
 				case furniture:
 					weak = true
 				case content:
+					good, declared = true, true
+				case keepName:
 					good = true
 				}
 			}
@@ -150,6 +155,8 @@ func namesHint(cls, id string) hint {
 	scan(cls)
 	scan(id)
 	switch {
+	case declared:
+		return content
 	case good:
 		return neutral
 	case bad:
@@ -256,8 +263,36 @@ func wordHint(word string) hint {
 	}
 	for _, g := range goodParts {
 		if bytes.Contains(low, g) {
-			return content
+			if declares(low) {
+				return content
+			}
+			return keepName
 		}
 	}
 	return neutral
 }
+
+// declares reports whether a lower-case class name or id names the main
+// text container: "entry-content", "article-body", "post_text",
+// "storybody", "main-content".
+func declares(low []byte) bool {
+	var what, whose bool
+	for _, p := range declaredWhat {
+		if bytes.Contains(low, p) {
+			what = true
+			break
+		}
+	}
+	for _, p := range declaredWhose {
+		if bytes.Contains(low, p) {
+			whose = true
+			break
+		}
+	}
+	return what && whose
+}
+
+var (
+	declaredWhat  = byteSlices("content", "body", "text", "article")
+	declaredWhose = byteSlices("entry", "post", "article", "story", "main", "news")
+)

@@ -28,6 +28,11 @@ func weight(b *textBlock) float64 {
 	}
 }
 
+// declaredBonus is added to the weight of an element that declares itself
+// the main content (<article>, <main>, class "entry-content", …), so that
+// it wins over a stray paragraph when its own blocks are short.
+const declaredBonus = 150
+
 // choose returns the span of blocks whose weights add up to the most: the
 // element that holds the most main text for the least boilerplate.
 // Spans come in post-order, so a child is seen before its parent and a
@@ -43,7 +48,10 @@ func choose(blocks []textBlock, spans []span, prefix []float64) (int32, int32, b
 	for _, sp := range spans {
 		w := prefix[sp.last] - prefix[sp.first]
 		if sp.hint == content || sp.tag == atom.Article || sp.tag == atom.Main {
-			w *= 1.1
+			if w > 0 {
+				w *= 1.1
+			}
+			w += declaredBonus
 		}
 		if w > best {
 			best, first, last, found = w, sp.first, sp.last, true
