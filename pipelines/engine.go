@@ -265,20 +265,23 @@ func (em *emitter) Emit(d *mill.Document) error {
 		return err
 	}
 	d.Seq = em.seq
-	em.seq++
-	if d.Seq < em.committed {
-		d.Replay = true
-		em.replayed.Add(1)
-	} else {
-		em.counters.addOut(d.Size())
-		em.counters.in.Add(1)
-	}
+	d.Replay = d.Seq < em.committed
+	replay, size := d.Replay, d.Size() // d belongs downstream once sent
 	select {
 	case em.out <- d:
-		return nil
 	case <-em.ctx.Done():
 		return em.ctx.Err()
 	}
+	// Counted only once handed over: a document the source read but could
+	// not pass on before an interruption is read again on resume.
+	em.seq++
+	if replay {
+		em.replayed.Add(1)
+	} else {
+		em.counters.in.Add(1)
+		em.counters.addOut(size)
+	}
+	return nil
 }
 
 func (em *emitter) Skip(reason string, err error) {
