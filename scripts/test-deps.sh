@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what the integration tests need: Debian packages (real sites and
+# documents to test on) and npm packages (an Arrow reader other than Go's).
+# Under CI=true a failure is fatal; elsewhere it warns and the tests that need
+# the missing part skip.
+set -uo pipefail
+
+APT_PACKAGES=(
+)
+NPM_DIR=${TOKENMILL_NODE_DIR:-/tmp/tokenmill-node}
+NPM_PACKAGES=(
+)
+
+fail() {
+	if [ "${CI:-}" = "true" ]; then
+		echo "test-deps: $*" >&2
+		exit 1
+	fi
+	echo "test-deps: warning: $* (tests that need it will skip)" >&2
+}
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "test-deps: installing ${missing[*]}"
+	if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends "${missing[@]}" >/dev/null; } || fail "apt-get install ${missing[*]} failed"
+	else
+		fail "need root and apt-get to install ${missing[*]}"
+	fi
+fi
+
+if [ ${#NPM_PACKAGES[@]} -gt 0 ]; then
+	need=0
+	for p in "${NPM_PACKAGES[@]}"; do
+		[ -d "$NPM_DIR/node_modules/${p%@*}" ] || need=1
+	done
+	if [ $need = 1 ]; then
+		echo "test-deps: installing ${NPM_PACKAGES[*]} into $NPM_DIR"
+		if command -v npm >/dev/null; then
+			mkdir -p "$NPM_DIR"
+			(cd "$NPM_DIR" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+				npm install --no-audit --no-fund -E "${NPM_PACKAGES[@]}" >/dev/null) ||
+				fail "npm install ${NPM_PACKAGES[*]} failed"
+		else
+			fail "npm is not installed"
+		fi
+	fi
+fi
+exit 0
