@@ -121,7 +121,7 @@ var WebSpec = mill.Spec{
 			Doc: "redirects followed per fetch"},
 		{Name: "content_types", Kind: mill.Strings,
 			Default: "text/html,application/xhtml+xml,text/plain",
-			Doc: "media types made into documents; others are dropped as content_type"},
+			Doc:     "media types made into documents; others are dropped as content_type"},
 		{Name: "allow_private_networks", Kind: mill.Bool, Default: "false",
 			Doc: "allow loopback, private, link-local and multicast addresses (tests, intranets)"},
 		{Name: "max_links_per_page", Kind: mill.Int, Default: "10000", HasMin: true, Min: 0,

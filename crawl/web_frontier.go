@@ -20,7 +20,11 @@ type task struct {
 	Depth   int
 	Kind    taskKind
 	Attempt int
-	u       *url.URL
+	// Hops counts the redirects that led here; Seed marks seeds and the
+	// targets of their redirects.
+	Hops int
+	Seed bool
+	u    *url.URL
 	host    *hostQueue
 }
 

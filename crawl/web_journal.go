@@ -20,7 +20,8 @@ import (
 type result struct {
 	Seq    uint64         `json:"seq"`
 	URL    string         `json:"url"`
-	Final  string         `json:"final,omitempty"`
+	// Redirect is the normalized Location of a 3xx response.
+	Redirect string `json:"redirect,omitempty"`
 	Doc    *mill.Document `json:"doc,omitempty"`
 	Reason string         `json:"reason,omitempty"`
 	Msg    string         `json:"msg,omitempty"`

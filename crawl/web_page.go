@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -90,6 +91,10 @@ func processPage(p page, o *pageOptions) pageResult {
 		}
 		ex, err := extract.HTML([]byte(text), p.URL,
 			extract.Options{ContentType: "text/html; charset=utf-8"})
+		if errors.Is(err, extract.ErrNotHTML) {
+			res.Reason, res.Err = "empty", fmt.Errorf("%s: no text", p.URL)
+			return res
+		}
 		if err != nil {
 			res.Reason, res.Err = "bad_html", fmt.Errorf("%s: extracting text: %w", p.URL, err)
 			return res

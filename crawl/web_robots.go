@@ -15,6 +15,7 @@ type robotsRules struct {
 	// denyAll is set when robots.txt could not be fetched (5xx or a network
 	// error): RFC 9309 asks crawlers to assume a complete disallow then.
 	denyAll  bool
+	err      error // why robots.txt could not be fetched
 	delay    time.Duration // Crawl-delay for our agent
 	sitemaps []string
 	fetched  time.Time
@@ -95,7 +96,7 @@ func (c *robotsCache) load(robotsURL string, fetch robotsFetch) *robotsRules {
 		// limit is larger, so a huge robots.txt means allow by default.
 		return r
 	case err != nil || status >= 500 || status == 429:
-		r.denyAll = true
+		r.denyAll, r.err = true, err
 		return r
 	case status >= 400:
 		return r // no robots.txt: everything allowed

@@ -169,37 +169,46 @@ func (s *WebSource) Read(ctx context.Context, out mill.Emitter) error {
 
 // add puts a URL in the frontier unless it was seen, is over a page
 // limit, or (for discovered links) outside the scope.
-func (c *crawl) add(u *url.URL, depth int, kind taskKind, seed bool) {
+func (c *crawl) add(u *url.URL, depth int, kind taskKind, seed bool) *task {
 	key := u.String()
 	if c.seen[key] {
-		return
+		return nil
 	}
 	cfg := c.s.cfg
 	if !seed {
 		if ok, why := c.s.scope.follow(u); !ok {
 			c.s.linksSkipped[why]++
-			return
+			return nil
 		}
 	}
 	h := c.front.host(u.Host)
 	if kind == kindPage {
 		if cfg.MaxPages > 0 && c.pagesTotal >= cfg.MaxPages {
 			c.s.linksSkipped["max_pages"]++
-			return
+			return nil
 		}
 		if cfg.MaxPagesHost > 0 && h.pages >= cfg.MaxPagesHost {
 			c.s.linksSkipped["max_pages_per_host"]++
-			return
+			return nil
 		}
 		h.pages++
 		c.pagesTotal++
 	}
 	c.seen[key] = true
-	t := &task{Seq: c.nextSeq, URL: key, Depth: depth, Kind: kind, u: u, host: h}
+	t := &task{Seq: c.nextSeq, URL: key, Depth: depth, Kind: kind, Seed: seed, u: u, host: h}
 	c.nextSeq++
 	c.tasks[t.Seq] = t
 	if c.done[t.Seq] == nil { // else a resumed crawl has its result already
 		c.front.push(t)
+	}
+	return t
+}
+
+// addRedirect enqueues a redirect target with the depth, kind and seed
+// status of the task that redirected, one hop further.
+func (c *crawl) addRedirect(u *url.URL, from *task) {
+	if t := c.add(u, from.Depth, from.Kind, from.Seed); t != nil {
+		t.Hops = from.Hops + 1
 	}
 }
 
@@ -228,17 +237,18 @@ func (c *crawl) commitReady() error {
 
 func (c *crawl) apply(t *task, r *result) error {
 	cfg := c.s.cfg
-	if r.Final != "" && r.Final != t.URL {
-		if c.seen[r.Final] && r.Doc != nil {
-			r.Doc, r.Reason = nil, "duplicate_redirect"
-			r.Msg = t.URL + " redirects to " + r.Final + ", which the crawl also reached"
-		}
-		c.seen[r.Final] = true
-	}
 	base := t.u
-	if r.Final != "" {
-		if fu, err := url.Parse(r.Final); err == nil {
-			base = fu
+	if r.Redirect != "" {
+		// Redirects are followed through the frontier, not inline, so that
+		// every URL is fetched once and the order stays deterministic.
+		if t.Hops >= cfg.MaxRedirects {
+			r.Reason = "too_many_redirects"
+			r.Msg = fmt.Sprintf("%s: more than %d redirects", t.URL, cfg.MaxRedirects)
+		} else if u, err := url.Parse(r.Redirect); err == nil {
+			if t.Seed && !c.s.scope.hostAllowed(u.Hostname()) {
+				c.s.scope.addSeed(u) // a seed moved, e.g. to www.
+			}
+			c.addRedirect(u, t)
 		}
 	}
 	if cfg.Sitemaps && !c.sitemaps[base.Host] && len(r.Sitemaps) > 0 && t.Kind == kindPage {
@@ -445,19 +455,14 @@ func (w *worker) fetchRobots(u string) (int, []byte, error) {
 	return last.Status, last.Body, err
 }
 
-// redirectOK keeps redirects inside the crawl scope.
+// redirectOK lets the HTTP client follow redirects of robots.txt only
+// (RFC 9309); a page's redirect comes back as its response and the target
+// goes through the frontier.
 func (w *worker) redirectOK(req *http.Request) error {
 	if w.robotsMode {
 		return nil
 	}
-	u, err := NormalizeURL(req.URL.String(), nil)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errRedirectScheme, err)
-	}
-	if !w.s.scope.hostAllowed(u.Hostname()) {
-		return fmt.Errorf("%w: %s", errRedirectScope, u)
-	}
-	return nil
+	return http.ErrUseLastResponse
 }
 
 func (w *worker) fetch(t *task) *result {
@@ -471,10 +476,15 @@ func (w *worker) fetch(t *task) *result {
 		}
 		if !rules.allowed(t.u) {
 			r.Reason = "robots_disallowed"
-			if rules.denyAll {
-				r.Reason = "robots_unavailable"
-			}
 			r.Msg = t.URL + ": not fetched because of robots.txt"
+			if rules.denyAll {
+				// RFC 9309: an unreachable robots.txt means disallow all.
+				r.Reason = "robots_unavailable"
+				if rules.err != nil {
+					r.Reason = fetchErrorReason(rules.err)
+					r.Msg = fmt.Sprintf("%s: robots.txt: %v", t.URL, rules.err)
+				}
+			}
 			return r
 		}
 		if fetched {
@@ -509,14 +519,21 @@ func (w *worker) fetch(t *task) *result {
 		return r
 	}
 	last := ex[len(ex)-1]
-	if fu, err := NormalizeURL(last.URL, nil); err == nil && fu.String() != t.URL {
-		r.Final = fu.String()
-	}
 	if last.Status == http.StatusTooManyRequests || last.Status >= 500 {
 		if wait, ok := w.backoff(t, last); ok {
 			r.retryWait = wait
 			return r
 		}
+	}
+	if loc := last.Header.Get("Location"); loc != "" && last.Status >= 300 && last.Status < 400 {
+		r.Reason = "redirect"
+		r.Msg = fmt.Sprintf("%s: HTTP %s to %s", t.URL, last.StatusLine, loc)
+		if u, err := NormalizeURL(loc, t.u); err == nil {
+			r.Redirect = u.String()
+		} else {
+			r.Reason = "bad_redirect"
+		}
+		return r
 	}
 	if last.Status < 200 || last.Status > 299 {
 		r.Reason = "http_" + strconv.Itoa(last.Status)
@@ -531,11 +548,7 @@ func (w *worker) fetch(t *task) *result {
 		r.Links, r.Sitemaps = pages, nested
 		return r
 	}
-	final := t.URL
-	if r.Final != "" {
-		final = r.Final
-	}
-	pr := processPage(page{URL: final, ContentType: last.Header.Get("Content-Type"),
+	pr := processPage(page{URL: t.URL, ContentType: last.Header.Get("Content-Type"),
 		Body: last.Body}, &w.s.pageO)
 	r.Links = pr.Links.URLs
 	if pr.Doc == nil {

@@ -25,13 +25,13 @@ func TestCrawlSmallSite(t *testing.T) {
 		return b.String()
 	}
 	pages := map[string]string{
-		"/":        page("home", "/a?utm_source=x", "b.html#frag", "https://example.com/out", "mailto:x@y"),
-		"/a":       page("a", "/", "/b.html", "/c/"),
-		"/b.html":  page("b", "/a", "/missing"),
-		"/c/":      page("c", "../deep/1"),
-		"/deep/1":  page("d1", "/deep/2"),
-		"/deep/2":  page("d2", "/deep/3"),
-		"/deep/3":  page("d3"),
+		"/":       page("home", "/a?utm_source=x", "b.html#frag", "https://example.com/out", "mailto:x@y"),
+		"/a":      page("a", "/", "/b.html", "/c/"),
+		"/b.html": page("b", "/a", "/missing"),
+		"/c/":     page("c", "../deep/1"),
+		"/deep/1": page("d1", "/deep/2"),
+		"/deep/2": page("d2", "/deep/3"),
+		"/deep/3": page("d3"),
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p, ok := pages[r.URL.Path]
