@@ -25,7 +25,7 @@ type task struct {
 	Hops int
 	Seed bool
 	u    *url.URL
-	host    *hostQueue
+	host *hostQueue
 }
 
 // hostQueue is the part of the frontier for one host, in Seq order, with

@@ -18,14 +18,14 @@ import (
 // what the page points to. Results are what the journal stores; the crawl
 // state (seen set, frontier, counts) is rebuilt from them.
 type result struct {
-	Seq    uint64         `json:"seq"`
-	URL    string         `json:"url"`
+	Seq uint64 `json:"seq"`
+	URL string `json:"url"`
 	// Redirect is the normalized Location of a 3xx response.
-	Redirect string `json:"redirect,omitempty"`
-	Doc    *mill.Document `json:"doc,omitempty"`
-	Reason string         `json:"reason,omitempty"`
-	Msg    string         `json:"msg,omitempty"`
-	Links  []string       `json:"links,omitempty"`
+	Redirect string         `json:"redirect,omitempty"`
+	Doc      *mill.Document `json:"doc,omitempty"`
+	Reason   string         `json:"reason,omitempty"`
+	Msg      string         `json:"msg,omitempty"`
+	Links    []string       `json:"links,omitempty"`
 	// Sitemaps are sitemap URLs: from robots.txt for a page, nested ones
 	// for a sitemap index.
 	Sitemaps []string `json:"sitemaps,omitempty"`

@@ -225,7 +225,7 @@ func TestCrawlMisbehavingServer(t *testing.T) {
 	// /loop/a and /loop/b redirect to each other: each is fetched once.
 	wantDrops := map[string]int{"timeout": 1, "http_503": 1, "redirect": 6,
 		"too_many_redirects": 1,
-		"too_large": 2, "binary": 1, "content_type": 1, "robots_disallowed": 1,
+		"too_large":          2, "binary": 1, "content_type": 1, "robots_disallowed": 1,
 		"empty": 1, "http_410": 1}
 	for r, n := range wantDrops {
 		if c.skips[r] != n {

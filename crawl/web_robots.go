@@ -15,7 +15,7 @@ type robotsRules struct {
 	// denyAll is set when robots.txt could not be fetched (5xx or a network
 	// error): RFC 9309 asks crawlers to assume a complete disallow then.
 	denyAll  bool
-	err      error // why robots.txt could not be fetched
+	err      error         // why robots.txt could not be fetched
 	delay    time.Duration // Crawl-delay for our agent
 	sitemaps []string
 	fetched  time.Time
