@@ -278,7 +278,7 @@ func (em *emitter) Emit(d *mill.Document) error {
 	if replay {
 		em.replayed.Add(1)
 	} else {
-		em.counters.in.Add(1)
+		em.counters.addIn(size)
 		em.counters.addOut(size)
 	}
 	return nil

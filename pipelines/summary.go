@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -26,26 +25,36 @@ func (s *Summary) Stage(name string) *StageStats {
 	return nil
 }
 
-// Print writes the summary as one table.
+// Print writes the summary as one table: a row per component with its
+// documents in and out, drops (by reason in the details), megabytes and
+// busy time, then the elapsed time.
 func (s *Summary) Print(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\tdocs in\tdocs out\tdropped\tMB in\tMB out\ttime\t\tdetails\t")
+	width := len("stage")
+	for _, st := range s.Stages {
+		width = max(width, len(st.Name))
+	}
+	fmt.Fprintf(w, "%-*s %10s %10s %9s %9s %9s %9s  %s\n", width, "stage", "docs in",
+		"docs out", "dropped", "MB in", "MB out", "busy", "details")
 	for _, st := range s.Stages {
 		var details []string
 		for _, r := range st.DropReasons() {
 			details = append(details, fmt.Sprintf("%s=%d", r, st.Dropped[r]))
 		}
+		var extra []string
 		for k, v := range st.Extra {
-			details = append(details, fmt.Sprintf("%s=%d", k, v))
+			extra = append(extra, fmt.Sprintf("%s=%d", k, v))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%s\t\t%s\t\n", st.Name, st.In, st.Out,
-			st.DroppedTotal(), mb(st.BytesIn), mb(st.BytesOut), st.Busy.Round(time.Millisecond),
-			strings.Join(sortedStrings(details), " "))
+		details = append(details, sortedStrings(extra)...)
+		fmt.Fprintf(w, "%-*s %10d %10d %9d %9.2f %9.2f %9s  %s\n", width, st.Name, st.In,
+			st.Out, st.DroppedTotal(), mb(st.BytesIn), mb(st.BytesOut),
+			st.Busy.Round(time.Millisecond), strings.Join(details, " "))
 	}
-	tw.Flush()
 	fmt.Fprintf(w, "elapsed %s", s.Elapsed.Round(time.Millisecond))
 	if s.Replayed > 0 {
 		fmt.Fprintf(w, ", %d documents replayed from an earlier run", s.Replayed)
+	}
+	if s.Interrupted {
+		fmt.Fprint(w, ", interrupted")
 	}
 	fmt.Fprintln(w)
 }
