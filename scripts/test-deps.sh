@@ -9,6 +9,8 @@ APT_PACKAGES=(
 )
 NPM_DIR=${TOKENMILL_NODE_DIR:-/tmp/tokenmill-node}
 NPM_PACKAGES=(
+	# shard: an Arrow reader other than Go's (cmd/tokenmill/shard_interop_test.go)
+	nodejs-polars@0.25.2 nodejs-polars-linux-x64-gnu@0.25.2
 )
 
 fail() {

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -97,6 +98,7 @@ type Sink struct {
 	prevPendSl []uint64
 	inflight   *mill.Document // the document Write is placing
 	written    int64
+	fixedUTF8  int64
 	skipped    int64
 	closed     bool
 }
@@ -415,6 +417,24 @@ func (s *Sink) Close(context.Context) error {
 	return s.finalize()
 }
 
+// fixUTF8 replaces invalid UTF-8 in a document's strings with U+FFFD:
+// Arrow string columns must hold valid UTF-8, and readers such as polars
+// refuse a shard that does not. Each fixed document is counted and logged.
+func (s *Sink) fixUTF8(d *mill.Document) {
+	if utf8.ValidString(d.Text) && utf8.ValidString(d.ID) && utf8.ValidString(d.Source) &&
+		utf8.ValidString(d.URL) {
+		return
+	}
+	d.Text = strings.ToValidUTF8(d.Text, "\uFFFD")
+	d.ID = strings.ToValidUTF8(d.ID, "\uFFFD")
+	d.Source = strings.ToValidUTF8(d.Source, "\uFFFD")
+	d.URL = strings.ToValidUTF8(d.URL, "\uFFFD")
+	s.fixedUTF8++
+	if s.fixedUTF8 <= 10 {
+		s.log.Warn("document has invalid UTF-8; replaced it with U+FFFD", "doc", d.ID)
+	}
+}
+
 // Summary implements mill.Summarizer.
 func (s *Sink) Summary() map[string]int64 {
 	t := s.m.Totals("")
@@ -422,6 +442,9 @@ func (s *Sink) Summary() map[string]int64 {
 		"tokens": t.Tokens, "shard_bytes": t.Bytes}
 	if s.skipped > 0 {
 		out["skipped_no_tokens"] = s.skipped
+	}
+	if s.fixedUTF8 > 0 {
+		out["invalid_utf8_replaced"] = s.fixedUTF8
 	}
 	return out
 }

@@ -288,3 +288,17 @@ func checkExactlyOnce(t *testing.T, dir string, opt Options, docs []*mill.Docume
 		t.Fatalf("%d rows for %d documents", len(rows), len(docs))
 	}
 }
+
+func TestSinkReplacesInvalidUTF8(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	docs := testDocs(3, 1000)
+	docs[1].Text = "caf\xe9 au lait"
+	s := writeAll(t, testOptions(dir), testEnv(false), docs)
+	rows := readDocs(t, dir)
+	if rows[1].Text != "caf\uFFFD au lait" {
+		t.Fatalf("text %q", rows[1].Text)
+	}
+	if s.Summary()["invalid_utf8_replaced"] != 1 {
+		t.Fatalf("summary %v", s.Summary())
+	}
+}

@@ -114,6 +114,7 @@ func (sw *splitWriter) write(d *mill.Document) error {
 		}
 		size = int64(len(d.Tokens)+1) * int64(sw.tokenBytes())
 	} else {
+		sw.s.fixUTF8(d)
 		var err error
 		if meta, err = metaJSON(d); err != nil {
 			return fmt.Errorf("document %s: %w", d.ID, err)
