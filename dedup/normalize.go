@@ -14,24 +14,25 @@ import (
 // documents has a probability below 10^-14.
 type Key128 [16]byte
 
-// exactHasher computes the exact-duplicate key of a text. The normalization
+// ExactHasher computes the exact-duplicate key of a text. The normalization
 // is deliberately light, so that only true copies collide: Unicode NFC,
 // runs of white space collapsed to one space, and leading and trailing
 // white space removed. Case and punctuation are kept.
 //
-// An exactHasher reuses its buffers and is not safe for concurrent use.
-type exactHasher struct {
+// An ExactHasher reuses its buffers and is not safe for concurrent use.
+type ExactHasher struct {
 	h   hash.Hash
 	buf []byte
 	sum []byte
 }
 
-func newExactHasher() *exactHasher {
-	return &exactHasher{h: sha256.New(), buf: make([]byte, 0, 32<<10), sum: make([]byte, 0, 32)}
+// NewExactHasher returns a hasher; it reuses its buffers across calls.
+func NewExactHasher() *ExactHasher {
+	return &ExactHasher{h: sha256.New(), buf: make([]byte, 0, 32<<10), sum: make([]byte, 0, 32)}
 }
 
 // Key returns the key of text.
-func (x *exactHasher) Key(text string) Key128 {
+func (x *ExactHasher) Key(text string) Key128 {
 	if !norm.NFC.IsNormalString(text) {
 		text = norm.NFC.String(text)
 	}

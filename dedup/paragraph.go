@@ -17,7 +17,7 @@ type paragraphs struct {
 	minChars   int // shorter paragraphs are never removed nor remembered
 	minDocLen  int // a document left shorter than this after removal is dropped
 	set        *bloomSet
-	hasher     *exactHasher
+	hasher     *ExactHasher
 	keys       []Key128
 	spans      [][2]int
 	removed    int64 // paragraphs removed

@@ -41,7 +41,7 @@ type Stage struct {
 	set Settings
 	log *slog.Logger
 
-	hasher *exactHasher
+	hasher *ExactHasher
 	exact  map[Key128]struct{}
 	urls   map[Key128]struct{}
 	paras  *paragraphs
@@ -64,11 +64,11 @@ func NewStage(set Settings, log *slog.Logger) *Stage {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Stage{set: set, log: log, hasher: newExactHasher(),
+	s := &Stage{set: set, log: log, hasher: NewExactHasher(),
 		exact: map[Key128]struct{}{}, urls: map[Key128]struct{}{}}
 	if set.Paragraphs {
 		s.paras = &paragraphs{split: set.ParagraphSplit, minChars: set.ParagraphMinChars,
-			minDocLen: set.ParagraphMinDoc, hasher: newExactHasher(),
+			minDocLen: set.ParagraphMinDoc, hasher: NewExactHasher(),
 			set: newBloomSet(set.ParagraphCapacity, set.ParagraphFPRate)}
 	}
 	if set.Near {
@@ -113,6 +113,12 @@ func (s *Stage) Process(_ context.Context, d *mill.Document) error {
 	near := false
 	if s.index != nil && s.signer.Sign(d.Text, s.sig) > 0 {
 		if s.index.Find(s.sig) > 0 {
+			// A near duplicate is indexed too, so that a chain of small
+			// edits (A, A', A'' …) goes as a whole, as in cluster mode,
+			// where duplicate pairs are joined transitively.
+			if s.reserve(s.index.docBytes()) {
+				s.index.Add()
+			}
 			return mill.Drop(ReasonNear)
 		}
 		near = true

@@ -190,7 +190,7 @@ func TestParagraphSplitBlankLine(t *testing.T) {
 func TestBloomFalsePositiveRate(t *testing.T) {
 	const fp = 0.01
 	s := newBloomSet(2000, fp)
-	h := newExactHasher()
+	h := NewExactHasher()
 	// Fill three layers' worth, then probe with keys never added.
 	for i := range 10000 {
 		s.Add(h.Key("in " + string(rune('a'+i%26)) + itoa(i)))
