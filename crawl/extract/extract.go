@@ -3,7 +3,6 @@ package extract
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +63,7 @@ type state struct {
 	prefix  []float64
 	keep    []bool
 	classes []uint8
+	prevOf  []uint8
 }
 
 var pool = sync.Pool{New: func() any { return new(state) }}
@@ -86,14 +86,6 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 		return res, ErrNotHTML
 	}
 	page = toUTF8(page, opts.ContentType)
-	// With scripting off, <noscript> holds markup rather than raw text;
-	// some pages keep their only server-rendered copy of the text there.
-	doc, err := html.ParseWithOptions(bytes.NewReader(page), html.ParseOptionEnableScripting(false))
-	if err != nil {
-		return res, fmt.Errorf("extract: parsing html: %w", err)
-	}
-	readMeta(doc, pageURL, &res)
-
 	var deadline time.Time
 	switch {
 	case opts.Timeout > 0:
@@ -103,6 +95,21 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 	}
 	st := pool.Get().(*state)
 	defer pool.Put(st)
+
+	// With scripting off, <noscript> holds markup rather than raw text;
+	// some pages keep their only server-rendered copy of the text there.
+	doc, err := html.ParseWithOptions(bytes.NewReader(page),
+		html.ParseOptionEnableScripting(false))
+	if err != nil {
+		// The parser refuses absurdly deep nesting; fall back to the
+		// token stream rather than lose the page.
+		text, timedOut := flatText(st, page, deadline)
+		res.Text = strings.ToValidUTF8(text, "\uFFFD")
+		res.Truncated = res.Truncated || timedOut
+		res.Canonical = pageURL
+		return res, nil
+	}
+	readMeta(doc, pageURL, &res)
 	res.Text = mainText(st, doc, deadline, &res.Truncated)
 	return res, nil
 }
@@ -127,7 +134,7 @@ func mainText(st *state, doc *html.Node, deadline time.Time, truncated *bool) st
 		}
 		out.Reset()
 		blocks := seg.blocks[first:last]
-		st.keep = keepBlocks(blocks, st.keep, st.classes)
+		st.keep = keepBlocks(blocks, st)
 		render(seg.buf, blocks, st.keep, &out)
 		if out.Len() >= minChars || seg.timedOut {
 			break

@@ -30,6 +30,12 @@ func readMeta(doc *html.Node, pageURL string, res *Result) {
 				walk(c, depth+1)
 			case atom.Body:
 				h1 = findFirst(c, atom.H1, 0)
+				if title == "" {
+					// Broken markup can push <title> into the body.
+					if t := findFirst(c, atom.Title, 0); t != nil {
+						title = textOf(t)
+					}
+				}
 			case atom.Title:
 				if title == "" {
 					title = textOf(c)
@@ -74,7 +80,7 @@ func findFirst(n *html.Node, a atom.Atom, depth int) *html.Node {
 		if c.Type != html.ElementNode {
 			continue
 		}
-		if c.DataAtom == a {
+		if c.DataAtom == a && c.Namespace == "" {
 			return c
 		}
 		if f := findFirst(c, a, depth+1); f != nil {

@@ -30,7 +30,7 @@ func classify(a atom.Atom) tagClass {
 	case atom.Script, atom.Style, atom.Template, atom.Svg, atom.Math,
 		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
 		atom.Map, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Option,
-		atom.Datalist, atom.Dialog, atom.Head, atom.Figcaption,
+		atom.Datalist, atom.Dialog, atom.Head, atom.Figcaption, atom.Rt, atom.Rp,
 		atom.Link, atom.Meta, atom.Img, atom.Picture, atom.Source, atom.Track,
 		atom.Frameset, atom.Frame, atom.Label, atom.Output, atom.Progress, atom.Meter:
 		return skip

@@ -21,7 +21,9 @@ func weight(b *textBlock) float64 {
 		return l * (1 - ld)
 	case b.chars >= 25 && b.punct > 0:
 		return 0.5 * l * (1 - ld)
-	case b.kind == kindCell || b.kind == kindItem:
+	case b.kind == kindCell:
+		return 0.1 * l
+	case b.kind == kindItem:
 		return 0
 	default:
 		return -0.25 * l
@@ -93,13 +95,12 @@ func classifyBlock(b *textBlock) uint8 {
 // Long prose stays and link lists go; a short block or heading stays when
 // the prose around it does, so that list items and table cells inside an
 // article survive while "Share this" and date lines at its edges do not.
-func keepBlocks(blocks []textBlock, keep []bool, classes []uint8) []bool {
+func keepBlocks(blocks []textBlock, st *state) []bool {
 	n := len(blocks)
-	classes = classes[:0]
+	classes, keep := st.classes[:0], st.keep[:0]
 	for i := range blocks {
 		classes = append(classes, classifyBlock(&blocks[i]))
 	}
-	keep = keep[:0]
 	for range blocks {
 		keep = append(keep, false)
 	}
@@ -107,9 +108,9 @@ func keepBlocks(blocks []textBlock, keep []bool, classes []uint8) []bool {
 	decisive := func(c uint8) bool { return c == classBad || c == classNear || c == classGood }
 	goodish := func(c uint8) bool { return c == classNear || c == classGood }
 	prev := uint8(255) // 255: the edge
-	prevOf := make([]uint8, n)
-	for i, c := range classes {
-		prevOf[i] = prev
+	prevOf := st.prevOf[:0]
+	for _, c := range classes {
+		prevOf = append(prevOf, prev)
 		if decisive(c) {
 			prev = c
 		}
@@ -134,6 +135,7 @@ func keepBlocks(blocks []textBlock, keep []bool, classes []uint8) []bool {
 			next = c
 		}
 	}
+	st.classes, st.prevOf = classes, prevOf
 	return keep
 }
 
