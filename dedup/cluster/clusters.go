@@ -13,6 +13,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/tokenmill/tokenmill/dedup"
 )
@@ -206,4 +207,24 @@ func Run(ctx context.Context, opt Options, inputs []string, sortMemory int64) (*
 		return nil, err
 	}
 	return Clusters(ctx, opt.Dir, opt.Logger)
+}
+
+// HistogramBins returns the bins of a size histogram in increasing order.
+func HistogramBins(h map[string]int64) []string {
+	var bins []string
+	for b := range h {
+		bins = append(bins, b)
+	}
+	lower := func(b string) int {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				break
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	slices.SortFunc(bins, func(x, y string) int { return lower(x) - lower(y) })
+	return bins
 }
