@@ -11,7 +11,8 @@ export TOKENMILL_DATA ?= $(DATA)
 # Fuzz targets run for FUZZTIME each in `make test`: package and target.
 FUZZ := \
 	./clean:FuzzNormalize \
-	./mill/jsonl:FuzzDecode
+	./mill/jsonl:FuzzDecode \
+	./dedup/minhash:FuzzSign
 
 .PHONY: all build test test-deps vet unit fuzz bench
 all: build

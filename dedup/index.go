@@ -35,7 +35,7 @@ type lshIndex struct {
 
 // lshEntryBytes is the measured heap cost of one bucket-table entry,
 // averaged over the map's growth (see TestIndexMemoryPerDoc).
-const lshEntryBytes = 26
+const lshEntryBytes = 36
 
 func newLSHIndex(p minhash.Params, threshold float64) *lshIndex {
 	return &lshIndex{p: p, threshold: threshold, k: p.K(), buckets: map[uint64]uint32{},

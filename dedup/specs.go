@@ -42,8 +42,8 @@ var stageSpec = mill.Spec{
 				"click ids) was seen before. About 40 bytes per kept document."},
 		{Name: "near", Kind: mill.Bool, Default: "true",
 			Doc: "Drop near duplicates: MinHash over word shingles, LSH band collisions " +
-				"checked by estimated Jaccard similarity. About 600 bytes per kept " +
-				"document with 14×8 bands (see BENCHMARKS.md)."},
+				"checked by estimated Jaccard similarity. About 850 bytes per indexed " +
+				"document with 14 × 8 bands (measured; see BENCHMARKS.md)."},
 		{Name: "shingle", Kind: mill.Int, Default: "5", Min: 1, HasMin: true, Max: 64,
 			HasMax: true,
 			Doc: "Tokens per shingle: words, or characters in scripts written without " +

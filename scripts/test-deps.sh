@@ -6,6 +6,9 @@
 set -uo pipefail
 
 APT_PACKAGES=(
+	# dedup: the same API reference in two versions, real near duplicates
+	# (dedup/eval/eval_test.go)
+	libglibmm-2.4-doc libglibmm-2.68-doc
 )
 NPM_DIR=${TOKENMILL_NODE_DIR:-/tmp/tokenmill-node}
 NPM_PACKAGES=(
