@@ -158,8 +158,13 @@ func (s *Sink) open(resume bool, splits []string) error {
 		Compression: s.opt.Compression, Config: s.opt.fingerprint(), Splits: splits,
 		Shards: []Entry{}}
 	if len(entries) == 0 {
+		// The manifest exists from the start, so that a run killed before
+		// its first shard can resume too.
 		s.m = fresh
-		return os.MkdirAll(s.dir, 0o755)
+		if err := os.MkdirAll(s.dir, 0o755); err != nil {
+			return err
+		}
+		return writeManifest(s.dir, s.m)
 	}
 	if !resume {
 		return fmt.Errorf("output directory %s is not empty: pass --resume to continue the "+
@@ -328,6 +333,32 @@ func (s *Sink) committedShard(e Entry) error {
 	s.log.Info("shard committed", "shard", e.File, "rows", e.Rows, "tokens", e.Tokens,
 		"bytes", e.Bytes)
 	return s.saveManifest()
+}
+
+// catchUp commits the open shard of every other split that still holds a
+// document older than the oldest one of the shard just committed by from.
+// Without it a small split (validation) would hold the committed prefix
+// back for a long time, and a resumed run would redo all the work since.
+// Small splits therefore get smaller shards, and their shuffle windows may
+// be cut short.
+func (s *Sink) catchUp(from *splitWriter, oldest uint64) error {
+	for _, sw := range s.splits {
+		if sw == from || sw.flushing {
+			continue
+		}
+		if len(sw.window) > 0 && sw.window[0].Seq < oldest {
+			// Its shuffle window is older too: write it out early.
+			if err := sw.flushWindow(); err != nil {
+				return err
+			}
+		}
+		if sw.fw != nil && sw.oldestOpen() < oldest {
+			if err := sw.commit(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // saveManifest records the commit point: which input documents have their

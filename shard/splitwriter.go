@@ -2,8 +2,10 @@ package shard
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 
 	"github.com/tokenmill/tokenmill/mill"
 )
@@ -15,8 +17,9 @@ type splitWriter struct {
 	s    *Sink
 	name string // "" for the single unnamed split
 
-	window  []*mill.Document // shuffle buffer
-	windows uint64           // windows flushed so far
+	window   []*mill.Document // shuffle buffer
+	windows  uint64           // windows flushed so far
+	flushing bool             // inside flushWindow
 
 	fw   *fileWriter
 	bb   *batchBuilder
@@ -80,6 +83,8 @@ func (sw *splitWriter) flushWindow() error {
 		sw.window[i], sw.window[j] = sw.window[j], sw.window[i]
 	})
 	sw.windows++
+	sw.flushing = true
+	defer func() { sw.flushing = false }()
 	for len(sw.window) > 0 {
 		if err := sw.write(sw.window[0]); err != nil {
 			return err
@@ -228,9 +233,18 @@ func (sw *splitWriter) commit() error {
 		return err
 	}
 	sw.next++
+	oldest := sw.oldestOpen()
 	sw.open = sw.open[:0]
 	sw.snapshot()
-	return sw.s.committedShard(e)
+	if err := sw.s.committedShard(e); err != nil {
+		return err
+	}
+	return sw.s.catchUp(sw, oldest)
+}
+
+// oldestOpen returns the smallest Seq in the open shard, or MaxUint64.
+func (sw *splitWriter) oldestOpen() uint64 {
+	return slices.Min(append(sw.open, math.MaxUint64))
 }
 
 // finish writes everything buffered: the shuffle window, the packer's last
