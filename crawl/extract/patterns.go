@@ -194,6 +194,10 @@ var badWords = map[string]hint{
 	"author": boilerplate, "authors": boilerplate, "bio": boilerplate,
 	"vcard": boilerplate, "caption": boilerplate, "credit": boilerplate,
 	"credits": boilerplate, "paywall": boilerplate,
+	"overlay": boilerplate, "popmake": boilerplate, "rating": boilerplate,
+	"ratings": boilerplate, "toc": boilerplate, "respond": boilerplate, "reply": boilerplate,
+	"licence": boilerplate, "license": boilerplate, "copyright": boilerplate,
+	"disclaimer": boilerplate, "timestamp": boilerplate,
 }
 
 // badParts are substrings that mark boilerplate inside a longer token,
