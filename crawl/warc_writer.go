@@ -6,8 +6,10 @@ import (
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"os"
@@ -168,12 +170,24 @@ func (w *WARCWriter) ensureFile() error {
 	if w.f != nil {
 		return nil
 	}
-	w.serial++
-	w.name = fmt.Sprintf("%s-%s-%05d.warc.gz", w.prefix,
-		time.Now().UTC().Format("20060102150405"), w.serial)
-	f, err := os.Create(filepath.Join(w.dir, w.name+".open"))
-	if err != nil {
-		return fmt.Errorf("creating WARC file: %w", err)
+	var f *os.File
+	for {
+		w.serial++
+		w.name = fmt.Sprintf("%s-%s-%05d.warc.gz", w.prefix,
+			time.Now().UTC().Format("20060102150405"), w.serial)
+		if _, err := os.Stat(filepath.Join(w.dir, w.name)); err == nil {
+			continue // a file of an earlier run: never overwrite it
+		}
+		var err error
+		f, err = os.OpenFile(filepath.Join(w.dir, w.name+".open"),
+			os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("creating WARC file: %w", err)
+		}
+		break
 	}
 	w.f, w.size = f, 0
 	info := fmt.Sprintf("software: %s\r\nformat: WARC File Format 1.1\r\n"+

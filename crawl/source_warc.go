@@ -1,0 +1,285 @@
+package crawl
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tokenmill/tokenmill/mill"
+)
+
+// WARCSpec declares the warc source.
+var WARCSpec = mill.Spec{
+	Name: "warc",
+	Role: mill.RoleSource,
+	Doc: "Reads WARC files (plain, gzip per record or whole-file, multi-member gzip, zstd), " +
+		"WET files and ARC files. HTTP responses become documents through the same " +
+		"content-type checks, charset decoding and main-text extraction as the web source; " +
+		"WET conversion records are taken as text. Other record types are passed over. " +
+		"A damaged or truncated record is counted with its file and byte offset and the " +
+		"reader goes on with the next one. Files are read in sorted path order, records in " +
+		"file order.",
+	Options: []mill.Option{
+		{Name: "paths", Kind: mill.Strings, Required: true,
+			Doc: "WARC files, directories (walked) or globs, relative to the pipeline file"},
+		{Name: "content_types", Kind: mill.Strings,
+			Default: "text/html,application/xhtml+xml,text/plain",
+			Doc:     "payload media types made into documents; others are dropped as content_type"},
+		{Name: "max_record_size", Kind: mill.Size, Default: "32MiB",
+			Doc: "larger record blocks are dropped as too_large"},
+		{Name: "min_status", Kind: mill.Int, Default: "200",
+			Doc: "lowest HTTP status kept (responses outside min..max are dropped as http_<code>)"},
+		{Name: "max_status", Kind: mill.Int, Default: "299", Doc: "highest HTTP status kept"},
+		{Name: "source", Kind: mill.String, Default: "warc", Doc: "the documents' source field"},
+	},
+	Example: "sources:\n  - kind: warc\n    paths: [\"crawl/*.warc.gz\", \"cc/*.warc.wet.gz\"]\n",
+	NewSource: func(cfg mill.Config, env mill.Env) (mill.Source, error) {
+		return &WARCSource{Paths: cfg.Strings("paths"), BaseDir: env.BaseDir,
+			ContentTypes: cfg.Strings("content_types"), MaxRecord: cfg.Size("max_record_size"),
+			MinStatus: cfg.Int("min_status"), MaxStatus: cfg.Int("max_status"),
+			Label: cfg.String("source"), Logger: env.Logger}, nil
+	},
+}
+
+// WARCSource reads documents from WARC, WET and ARC files.
+type WARCSource struct {
+	Paths        []string
+	BaseDir      string
+	ContentTypes []string
+	MaxRecord    int64
+	MinStatus    int
+	MaxStatus    int
+	Label        string
+	Logger       *slog.Logger
+}
+
+// Read emits the documents of every file, files in sorted order.
+func (s *WARCSource) Read(ctx context.Context, out mill.Emitter) error {
+	files, err := expandPaths(s.Paths, s.BaseDir)
+	if err != nil {
+		return fmt.Errorf("warc source: %w", err)
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := s.readFile(ctx, f, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expandPaths resolves files, directories and globs into a sorted list of
+// files, each once.
+func expandPaths(paths []string, base string) ([]string, error) {
+	var files []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		if !filepath.IsAbs(p) && base != "" {
+			p = filepath.Join(base, p)
+		}
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("bad pattern %q: %w", p, err)
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("%q matches no file", p)
+		}
+		slices.Sort(matches)
+		for _, m := range matches {
+			err := filepath.WalkDir(m, func(q string, d os.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if !d.IsDir() && !seen[q] {
+					seen[q] = true
+					files = append(files, q)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return files, nil
+}
+
+func (s *WARCSource) maxRecord() int64 {
+	if s.MaxRecord <= 0 {
+		return 32 << 20
+	}
+	return s.MaxRecord
+}
+
+func (s *WARCSource) readFile(ctx context.Context, path string, out mill.Emitter) error {
+	f, err := os.Open(path)
+	if err != nil {
+		out.Skip("unreadable", err)
+		return nil
+	}
+	defer f.Close()
+	r, err := NewWARCReader(f, path, s.maxRecord())
+	switch {
+	case errors.Is(err, ErrNotWARC):
+		out.Skip("not_warc", err)
+		return nil
+	case errors.Is(err, ErrUnsupportedComp):
+		out.Skip("unsupported_compression", err)
+		return nil
+	case err != nil:
+		out.Skip("unreadable", err)
+		return nil
+	}
+	label := s.Label
+	if label == "" {
+		label = "warc"
+	}
+	opts := &pageOptions{ContentTypes: s.ContentTypes, Label: label}
+	if len(opts.ContentTypes) == 0 {
+		opts.ContentTypes = []string{"text/html", "application/xhtml+xml", "text/plain"}
+	}
+	name := filepath.Base(path)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			reason := "corrupt_record"
+			if errors.Is(err, ErrTruncatedRecord) {
+				reason = "truncated_record"
+			}
+			var re *RecordError
+			if !errors.As(err, &re) {
+				out.Skip("unreadable", fmt.Errorf("%s: %w", path, err))
+				return nil
+			}
+			out.Skip(reason, err)
+			continue
+		}
+		d, reason, derr := s.document(rec, opts)
+		if d == nil && reason == "" {
+			continue // not a page: warcinfo, request, metadata, revisit, dns…
+		}
+		if d == nil {
+			out.Skip(reason, fmt.Errorf("%s: record at byte %d: %w", path, rec.Offset, derr))
+			continue
+		}
+		d.SetMeta("warc_file", name)
+		d.SetMeta("warc_offset", strconv.FormatInt(rec.Offset, 10))
+		if id := rec.Header.Get("WARC-Record-ID"); id != "" {
+			d.SetMeta("warc_record_id", id)
+		}
+		if date := rec.Header.Get("WARC-Date"); date != "" {
+			d.SetMeta("warc_date", date)
+		}
+		if err := out.Emit(d); err != nil {
+			return err
+		}
+	}
+}
+
+// document turns a record into a document; a nil document with an empty
+// reason means the record is not a page.
+func (s *WARCSource) document(rec *WARCRecord, o *pageOptions) (*mill.Document, string, error) {
+	uri := rec.TargetURI()
+	id := mill.StableID(uri, rec.Header.Get("WARC-Record-ID"), strconv.FormatInt(rec.Offset, 10))
+	mt, _, _ := mime.ParseMediaType(rec.Header.Get("Content-Type"))
+	switch rec.Type() {
+	case "conversion": // WET: extracted plain text
+		if rec.Truncated {
+			return nil, "too_large", errTooLarge
+		}
+		text := strings.TrimSpace(decodeBody2UTF8(rec.Block, rec.Header.Get("Content-Type"), false))
+		if text == "" {
+			return nil, "empty", errors.New("no text")
+		}
+		d := &mill.Document{ID: id, Text: text, Source: o.Label, URL: uri}
+		if lang := rec.Header.Get("WARC-Identified-Content-Language"); lang != "" {
+			d.SetMeta("language", lang)
+		}
+		return d, "", nil
+	case "resource":
+		if !strings.HasPrefix(uri, "http") {
+			return nil, "", nil
+		}
+		if rec.Truncated {
+			return nil, "too_large", errTooLarge
+		}
+		return s.page(id, page{URL: uri, ContentType: rec.Header.Get("Content-Type"),
+			Body: rec.Block}, o)
+	case "response":
+		if mt != "application/http" || !strings.HasPrefix(uri, "http") {
+			return nil, "", nil
+		}
+		if rec.Truncated {
+			return nil, "too_large", errTooLarge
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(rec.Block)), nil)
+		if err != nil {
+			return nil, "bad_http", fmt.Errorf("parsing the HTTP response: %w", err)
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, s.maxRecord()+1))
+		if err != nil && len(body) == 0 {
+			return nil, "bad_http", fmt.Errorf("reading the HTTP body: %w", err)
+		}
+		if resp.StatusCode < s.minStatus() || resp.StatusCode > s.maxStatus() {
+			return nil, "http_" + strconv.Itoa(resp.StatusCode),
+				fmt.Errorf("%s: HTTP %s", uri, resp.Status)
+		}
+		body, err = decodeBody(body, resp.Header.Get("Content-Encoding"), s.maxRecord())
+		if err != nil {
+			return nil, fetchErrorReason(err), err
+		}
+		d, reason, err := s.page(id, page{URL: uri, ContentType: resp.Header.Get("Content-Type"),
+			Body: body}, o)
+		if d != nil {
+			d.SetMeta("http_status", strconv.Itoa(resp.StatusCode))
+		}
+		return d, reason, err
+	}
+	return nil, "", nil
+}
+
+func (s *WARCSource) page(id string, p page, o *pageOptions) (*mill.Document, string, error) {
+	pr := processPage(p, o)
+	if pr.Doc == nil {
+		return nil, pr.Reason, pr.Err
+	}
+	pr.Doc.ID = id
+	if !utf8.ValidString(pr.Doc.Text) {
+		pr.Doc.Text = strings.ToValidUTF8(pr.Doc.Text, "\uFFFD")
+	}
+	return pr.Doc, "", nil
+}
+
+func (s *WARCSource) minStatus() int {
+	if s.MinStatus == 0 && s.MaxStatus == 0 {
+		return 200
+	}
+	return s.MinStatus
+}
+
+func (s *WARCSource) maxStatus() int {
+	if s.MaxStatus == 0 {
+		return 299
+	}
+	return s.MaxStatus
+}
