@@ -7,5 +7,6 @@ func Specs() []mill.Spec {
 	return []mill.Spec{
 		filesSpec,
 		WebSpec,
+		WARCSpec,
 	}
 }
