@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/saintfish/chardet"
@@ -18,6 +19,9 @@ import (
 	"github.com/tokenmill/tokenmill/crawl/extract"
 	"github.com/tokenmill/tokenmill/mill"
 )
+
+// extractTimeout bounds main-text extraction of one page.
+const extractTimeout = 30 * time.Second
 
 // page is a fetched (or archived) HTTP response body to turn into a
 // document.
@@ -89,8 +93,12 @@ func processPage(p page, o *pageOptions) pageResult {
 			res.Err = fmt.Errorf("%s: page asks not to be indexed (meta robots)", p.URL)
 			return res
 		}
+		// The extractor's default 2 s deadline makes output depend on machine
+		// load (a long table of contents came out empty on a busy machine);
+		// its 4 MiB input cap already bounds the work, so the deadline here
+		// is only a guard against pathological pages.
 		ex, err := extract.HTML([]byte(text), p.URL,
-			extract.Options{ContentType: "text/html; charset=utf-8"})
+			extract.Options{ContentType: "text/html; charset=utf-8", Timeout: extractTimeout})
 		if errors.Is(err, extract.ErrNotHTML) {
 			res.Reason, res.Err = "empty", fmt.Errorf("%s: no text", p.URL)
 			return res
