@@ -132,6 +132,7 @@ func mainText(st *state, doc *html.Node, deadline time.Time, truncated *bool) st
 		if !ok {
 			continue
 		}
+		first = extendLead(seg.blocks, first)
 		out.Reset()
 		blocks := seg.blocks[first:last]
 		st.keep = keepBlocks(blocks, st)

@@ -91,6 +91,24 @@ func classifyBlock(b *textBlock) uint8 {
 	return classShort
 }
 
+// maxLead is the number of prose blocks extendLead takes in before the
+// chosen element.
+const maxLead = 2
+
+// extendLead moves the start of the chosen range back over prose blocks
+// that directly precede it: a standfirst or lead paragraph often sits in
+// a header just outside the element holding the body.
+func extendLead(blocks []textBlock, first int32) int32 {
+	for n := 0; n < maxLead && first > 0; n++ {
+		c := classifyBlock(&blocks[first-1])
+		if c != classGood && c != classNear {
+			break
+		}
+		first--
+	}
+	return first
+}
+
 // keepBlocks decides which blocks of the chosen element go to the output.
 // Long prose stays and link lists go; a short block or heading stays when
 // the prose around it does, so that list items and table cells inside an
