@@ -5,19 +5,24 @@ import "math"
 // noRank marks a pair of parts whose concatenation is not a token.
 const noRank = math.MaxInt32
 
-// ranks answers "which token are these bytes?" for the merge step.
+// ranks answers "which token are these bytes?" for the merge step. In
+// tiktoken a token's id is its rank, so the same number is both.
 type ranks struct {
-	m map[string]int32
+	tokens *tokenTable
 	// pair holds the rank of every two-byte token (noRank for the others),
 	// indexed by the two bytes, so that the first round of merging, which
 	// looks up every adjacent byte pair, avoids hashing.
 	pair []int32
 	// single holds the rank of each byte.
 	single [256]int32
+	// joins maps two adjacent tokens to the token their bytes form. Merging
+	// only ever joins two tokens, so looking the pair up by ids replaces
+	// hashing byte strings in the merge loop.
+	joins pairTable
 }
 
 func newRanks(v *vocab) *ranks {
-	r := &ranks{m: make(map[string]int32, v.count), pair: make([]int32, 1<<16)}
+	r := &ranks{tokens: newTokenTable(v), pair: make([]int32, 1<<16)}
 	for i := range r.pair {
 		r.pair[i] = noRank
 	}
@@ -30,8 +35,8 @@ func newRanks(v *vocab) *ranks {
 		case 2:
 			r.pair[int(b[0])<<8|int(b[1])] = int32(id)
 		}
-		r.m[string(b)] = int32(id)
 	}
+	r.joins = newPairTable(v, r.tokens)
 	return r
 }
 
@@ -43,24 +48,21 @@ func (r *ranks) of(b []byte) int32 {
 	case 2:
 		return r.pair[int(b[0])<<8|int(b[1])]
 	}
-	if id, ok := r.m[string(b)]; ok {
-		return id
-	}
-	return noRank
+	return r.tokens.get(b)
 }
 
-// part is a stretch of a piece during merging: where it starts, and the
-// rank of the token it would form with the part after it.
+// part is a stretch of a piece during merging: its token, and the rank of
+// the token it would form with the part after it.
 type part struct {
-	start int32
-	rank  int32
+	id   int32
+	rank int32
 }
 
 // scanLimit is the piece length up to which mergeScan is used; longer
 // pieces use mergeHeap. Below it, one pass over at most that many parts
 // after each merge costs less than maintaining a heap (measured with
 // BenchmarkMerge in bpe_test.go).
-const scanLimit = 64
+const scanLimit = 16
 
 // merge appends the tokens of piece, which is not itself a token, to dst.
 // It applies merges in tiktoken's order: always the pair of adjacent parts
@@ -78,45 +80,43 @@ func (r *ranks) mergeScan(dst []int32, piece []byte, sc *scratch) []int32 {
 	n := len(piece)
 	parts := sc.parts[:0]
 	for i := 0; i < n-1; i++ {
-		parts = append(parts, part{int32(i), r.pair[int(piece[i])<<8|int(piece[i+1])]})
+		parts = append(parts, part{r.single[piece[i]], r.pair[int(piece[i])<<8|int(piece[i+1])]})
 	}
-	parts = append(parts, part{int32(n - 1), noRank}, part{int32(n), noRank})
-	// rankAt is the rank of parts[i] joined with parts[i+1] after parts[i+1]
-	// has absorbed parts[i+2]: the bytes from parts[i] to parts[i+3].
-	rankAt := func(i int) int32 {
-		if i+3 < len(parts) {
-			return r.of(piece[parts[i].start:parts[i+3].start])
-		}
-		return noRank
-	}
+	parts = append(parts, part{r.single[piece[n-1]], noRank})
 	for {
 		best, at := int32(noRank), -1
-		for i := 0; i < len(parts)-1; i++ {
-			if parts[i].rank < best {
-				best, at = parts[i].rank, i
+		for i, p := range parts {
+			if p.rank < best {
+				best, at = p.rank, i
 			}
 		}
 		if at < 0 {
 			break
 		}
-		if at > 0 {
-			parts[at-1].rank = rankAt(at - 1)
-		}
-		parts[at].rank = rankAt(at)
+		// The pair's rank is the id of the joined token.
+		parts[at].id = best
 		parts = append(parts[:at+1], parts[at+2:]...)
+		if at+1 < len(parts) {
+			parts[at].rank = r.joins.get(best, parts[at+1].id)
+		} else {
+			parts[at].rank = noRank
+		}
+		if at > 0 {
+			parts[at-1].rank = r.joins.get(parts[at-1].id, best)
+		}
 	}
-	for i := 0; i+1 < len(parts); i++ {
-		dst = append(dst, r.of(piece[parts[i].start:parts[i+1].start]))
+	for _, p := range parts {
+		dst = append(dst, p.id)
 	}
 	sc.parts = parts[:0]
 	return dst
 }
 
-// node is a part in mergeHeap's linked list. A node absorbed by its left
-// neighbour gets end = -1.
+// node is a part in mergeHeap's linked list, indexed by the part's first
+// byte. A node absorbed by its left neighbour gets id = -1.
 type node struct {
-	end        int32 // end of the part's bytes
-	prev, next int32 // neighbouring part starts, -1 at the ends
+	id         int32
+	prev, next int32 // neighbouring nodes, -1 at the ends
 	rank       int32 // rank of this part joined with the next
 }
 
@@ -134,7 +134,7 @@ func (r *ranks) mergeHeap(dst []int32, piece []byte, sc *scratch) []int32 {
 	nodes := sc.nodes[:n]
 	h := sc.heap[:0]
 	for i := 0; i < n; i++ {
-		nd := node{end: int32(i + 1), prev: int32(i - 1), next: int32(i + 1), rank: noRank}
+		nd := node{id: r.single[piece[i]], prev: int32(i - 1), next: int32(i + 1), rank: noRank}
 		if i+1 < n {
 			nd.rank = r.pair[int(piece[i])<<8|int(piece[i+1])]
 			if nd.rank != noRank {
@@ -146,41 +146,34 @@ func (r *ranks) mergeHeap(dst []int32, piece []byte, sc *scratch) []int32 {
 		nodes[i] = nd
 	}
 	heapInit(h)
-	// pairRank is the rank of the part at s joined with its next part.
-	pairRank := func(s int32) int32 {
-		nx := nodes[s].next
-		if nx < 0 {
-			return noRank
-		}
-		return r.of(piece[s:nodes[nx].end])
-	}
 	for len(h) > 0 {
 		key := h[0]
 		h = heapPop(h)
 		rank, s := int32(key>>32), int32(uint32(key))
 		nd := &nodes[s]
-		if nd.end < 0 || nd.rank != rank {
+		if nd.id < 0 || nd.rank != rank {
 			continue
 		}
-		// Absorb the next part.
+		// Absorb the next part; the pair's rank is the joined token's id.
 		nx := nd.next
-		nd.end = nodes[nx].end
+		nd.id = rank
 		nd.next = nodes[nx].next
-		nodes[nx].end = -1
+		nodes[nx].id = -1
+		nd.rank = noRank
 		if nd.next >= 0 {
 			nodes[nd.next].prev = s
-		}
-		if nd.rank = pairRank(s); nd.rank != noRank {
-			h = heapPush(h, heapKey(nd.rank, int(s)))
+			if nd.rank = r.joins.get(rank, nodes[nd.next].id); nd.rank != noRank {
+				h = heapPush(h, heapKey(nd.rank, int(s)))
+			}
 		}
 		if p := nd.prev; p >= 0 {
-			if nodes[p].rank = pairRank(p); nodes[p].rank != noRank {
+			if nodes[p].rank = r.joins.get(nodes[p].id, rank); nodes[p].rank != noRank {
 				h = heapPush(h, heapKey(nodes[p].rank, int(p)))
 			}
 		}
 	}
-	for s := int32(0); s >= 0 && int(s) < n; s = nodes[s].next {
-		dst = append(dst, r.of(piece[s:nodes[s].end]))
+	for s := int32(0); s >= 0; s = nodes[s].next {
+		dst = append(dst, nodes[s].id)
 	}
 	sc.heap = h[:0]
 	return dst

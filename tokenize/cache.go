@@ -1,19 +1,21 @@
 package tokenize
 
-// pieceCache remembers the ids of recently merged pieces that are not
-// single tokens (inflected words, names, words of other scripts), so that a
-// frequent piece is merged once per worker rather than at every occurrence.
-// It is direct-mapped: each piece hashes to one slot, which a newer piece
-// simply overwrites. Slots are fixed-size arrays, so neither a hit nor a
-// miss allocates. Pieces over cacheKeyLen bytes or cacheIDs ids are not
-// cached; they are rare, and long ones are merged by the heap merge anyway.
+// pieceCache remembers the ids of recently seen pieces, so that a frequent
+// piece costs one lookup in a small table that stays in the core's cache,
+// rather than probes into the multi-megabyte vocabulary tables, or a whole
+// merge. Word frequencies are Zipfian: a few thousand pieces make up most
+// of any text. The cache is direct-mapped: each piece hashes to one slot,
+// which a newer piece simply overwrites. A slot is one 64-byte cache line
+// holding the key and the ids, so neither a hit nor a miss allocates or
+// touches other memory. Pieces over cacheKeyLen bytes or cacheIDs ids are
+// not cached.
 type pieceCache struct {
 	slots []cacheSlot
 }
 
 const (
 	cacheSlots  = 4096
-	cacheKeyLen = 24
+	cacheKeyLen = 30
 	cacheIDs    = 8
 )
 
@@ -24,35 +26,32 @@ type cacheSlot struct {
 	ids    [cacheIDs]int32
 }
 
-// hashPiece is FNV-1a, which is quick on the short keys cached here.
-func hashPiece(p string) uint32 {
-	h := uint32(2166136261)
-	for i := 0; i < len(p); i++ {
-		h ^= uint32(p[i])
-		h *= 16777619
+// slot returns the slot of a piece with hash h.
+func (c *pieceCache) slot(h uint64) *cacheSlot {
+	if c.slots == nil {
+		c.slots = make([]cacheSlot, cacheSlots)
 	}
-	return h
+	return &c.slots[(h>>20)%cacheSlots]
 }
 
-func (c *pieceCache) get(p string) ([]int32, bool) {
-	if len(p) > cacheKeyLen || c.slots == nil {
+// get returns the cached ids of p, whose hash is h.
+func (c *pieceCache) get(p string, h uint64) ([]int32, bool) {
+	if len(p) > cacheKeyLen {
 		return nil, false
 	}
-	s := &c.slots[hashPiece(p)%cacheSlots]
-	if int(s.keyLen) != len(p) || string(s.key[:len(p)]) != p || s.n == 0 {
+	s := c.slot(h)
+	if int(s.keyLen) != len(p) || s.n == 0 || string(s.key[:len(p)]) != p {
 		return nil, false
 	}
 	return s.ids[:s.n], true
 }
 
-func (c *pieceCache) put(p string, ids []int32) {
+// put caches ids for p, whose hash is h.
+func (c *pieceCache) put(p string, h uint64, ids []int32) {
 	if len(p) > cacheKeyLen || len(ids) > cacheIDs || len(ids) == 0 {
 		return
 	}
-	if c.slots == nil {
-		c.slots = make([]cacheSlot, cacheSlots)
-	}
-	s := &c.slots[hashPiece(p)%cacheSlots]
+	s := c.slot(h)
 	s.keyLen, s.n = uint8(len(p)), uint8(len(ids))
 	copy(s.key[:], p)
 	copy(s.ids[:], ids)

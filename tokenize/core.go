@@ -82,15 +82,18 @@ func (c *core) piece(dst []int32, p string, sc *scratch) []int32 {
 		if id := r.pair[int(p[0])<<8|int(p[1])]; id != noRank {
 			return append(dst, id)
 		}
-	} else if id, ok := r.m[p]; ok {
-		return append(dst, id)
 	}
-	if ids, ok := sc.cache.get(p); ok {
+	h := hashBytes(unsafeBytes(p))
+	if ids, ok := sc.cache.get(p, h); ok {
 		return append(dst, ids...)
 	}
-	sc.buf = append(sc.buf[:0], p...)
 	n := len(dst)
-	dst = r.merge(dst, sc.buf, sc)
-	sc.cache.put(p, dst[n:])
+	if id := r.tokens.lookup(unsafeBytes(p), h); id != noRank {
+		dst = append(dst, id)
+	} else {
+		sc.buf = append(sc.buf[:0], p...)
+		dst = r.merge(dst, sc.buf, sc)
+	}
+	sc.cache.put(p, h, dst[n:])
 	return dst
 }

@@ -42,21 +42,39 @@ const (
 // isOther reports whether c is in [^\s\p{L}\p{N}] (marks included).
 func isOther(c uni.Class) bool { return c == uni.Other || c == uni.Mark }
 
-// runOf returns the end of the run of characters from i whose class
-// satisfies in.
-func runOf(t *uni.Table, s string, i int, in func(uni.Class) bool) int {
+// A classSet is a set of classes, one bit each.
+type classSet uint8
+
+// The sets the patterns use.
+const (
+	letters classSet = 1<<uni.Upper | 1<<uni.Lower | 1<<uni.OtherLetter
+	numbers classSet = 1 << uni.Number
+	others  classSet = 1<<uni.Other | 1<<uni.Mark
+	heads   classSet = 1<<uni.Upper | 1<<uni.OtherLetter | 1<<uni.Mark // o200k's first class
+	tails   classSet = 1<<uni.Lower | 1<<uni.OtherLetter | 1<<uni.Mark // o200k's second class
+)
+
+func (set classSet) has(c uni.Class) bool { return set>>c&1 != 0 }
+
+// runOf returns the end of the run of characters from i whose class is in
+// set. ASCII, most of most text, takes a table lookup per byte.
+func runOf(t *uni.Table, s string, i int, set classSet) int {
 	for i < len(s) {
+		if b := s[i]; b < 0x80 {
+			if !set.has(t.ASCII[b]) {
+				break
+			}
+			i++
+			continue
+		}
 		c, w := t.At(s, i)
-		if !in(c) {
+		if !set.has(c) {
 			break
 		}
 		i += w
 	}
 	return i
 }
-
-func isLetter(c uni.Class) bool { return c.IsLetter() }
-func isNumber(c uni.Class) bool { return c == uni.Number }
 
 // contraction returns the end of 's 't 're 've 'm 'll 'd at i (the
 // apostrophe is s[i]), or -1. With fold, letters compare under Unicode
@@ -146,11 +164,11 @@ func splitGPT2(t *uni.Table, s string, i int) int {
 	c, _ := t.At(s, start)
 	switch {
 	case c.IsLetter():
-		return runOf(t, s, start, isLetter)
+		return runOf(t, s, start, letters)
 	case c == uni.Number:
-		return runOf(t, s, start, isNumber)
+		return runOf(t, s, start, numbers)
 	case isOther(c):
-		return runOf(t, s, start, isOther)
+		return runOf(t, s, start, others)
 	}
 	return spaceEnd(t, s, i, false)
 }
@@ -166,14 +184,14 @@ func splitCL100K(t *uni.Table, s string, i int) int {
 	c, w := t.At(s, i)
 	switch {
 	case c.IsLetter():
-		return runOf(t, s, i, isLetter)
+		return runOf(t, s, i, letters)
 	case c == uni.Number:
 		return numbers3(t, s, i)
 	case c != uni.Newline && i+w < len(s):
 		// One character that is no letter, number or newline may lead a
 		// run of letters.
 		if c2, _ := t.At(s, i+w); c2.IsLetter() {
-			return runOf(t, s, i+w, isLetter)
+			return runOf(t, s, i+w, letters)
 		}
 	}
 	if e := otherRun(t, s, i, c, false); e > 0 {
@@ -205,7 +223,7 @@ func otherRun(t *uni.Table, s string, i int, c uni.Class, slash bool) int {
 	if !isOther(c) {
 		return -1
 	}
-	j := runOf(t, s, start, isOther)
+	j := runOf(t, s, start, others)
 	for j < len(s) && (s[j] == '\r' || s[j] == '\n' || slash && s[j] == '/') {
 		j++
 	}

@@ -41,14 +41,6 @@ func splitO200K(t *uni.Table, s string, i int) int {
 	return spaceEnd(t, s, i, true)
 }
 
-func isHead(c uni.Class) bool {
-	return c == uni.Upper || c == uni.OtherLetter || c == uni.Mark
-}
-
-func isTail(c uni.Class) bool {
-	return c == uni.Lower || c == uni.OtherLetter || c == uni.Mark
-}
-
 // o200kHeadTail matches head*tail+ at p, or returns -1. The greedy head*
 // takes the whole run of head characters; if a lower-case letter follows,
 // tail+ runs on from there. Otherwise the engine gives head characters
@@ -59,9 +51,9 @@ func o200kHeadTail(t *uni.Table, s string, p int) int {
 	q, afterBoth := p, -1
 	for q < len(s) {
 		c, w := t.At(s, q)
-		if !isHead(c) {
+		if !heads.has(c) {
 			if c == uni.Lower {
-				return runOf(t, s, q, isTail)
+				return runOf(t, s, q, tails)
 			}
 			break
 		}
@@ -75,11 +67,11 @@ func o200kHeadTail(t *uni.Table, s string, p int) int {
 
 // o200kHeadsTails matches head+tail* at p, or returns -1.
 func o200kHeadsTails(t *uni.Table, s string, p int) int {
-	q := runOf(t, s, p, isHead)
+	q := runOf(t, s, p, heads)
 	if q == p {
 		return -1
 	}
-	return runOf(t, s, q, isTail)
+	return runOf(t, s, q, tails)
 }
 
 // o200kContraction extends a word ending at e by an optional contraction.
