@@ -3,14 +3,20 @@ package shard
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
 )
 
 // Verify checks every shard of a directory against its manifest: the file's
 // size and SHA-256, its schema (the manifest's layout and token type), and
-// its rows and token counts. It returns the first problem found.
+// its rows and token counts, and that state.json lists the shards. It
+// returns the first problem found.
 func Verify(dir string) error {
 	ds, err := Open(dir)
 	if err != nil {
@@ -34,13 +40,48 @@ func (ds *Dataset) Verify() error {
 		return fmt.Errorf("%s: the run that wrote it did not finish (its shards are "+
 			"intact); continue it with --resume", ds.Dir)
 	}
+	return ds.verifyState()
+}
+
+// verifyState checks that each split's state.json lists exactly the
+// split's shards, in name order, as datasets.load_from_disk reads them.
+func (ds *Dataset) verifyState() error {
+	for _, split := range ds.Manifest.Splits {
+		p := filepath.Join(ds.Dir, split, "state.json")
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var st struct {
+			DataFiles []struct {
+				Filename string `json:"filename"`
+			} `json:"_data_files"`
+		}
+		if err := json.Unmarshal(b, &st); err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		var want []string
+		for _, e := range ds.Manifest.Shards {
+			if e.Split == split {
+				want = append(want, path.Base(e.File))
+			}
+		}
+		sort.Strings(want)
+		var got []string
+		for _, f := range st.DataFiles {
+			got = append(got, f.Filename)
+		}
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("%s lists %v, the manifest %v", p, got, want)
+		}
+	}
 	return nil
 }
 
 func (ds *Dataset) verifyShard(e Entry) error {
 	m := ds.Manifest
-	path := ds.Path(e)
-	f, err := os.Open(path)
+	file := ds.Path(e)
+	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("shard %s: %w", e.File, err)
 	}
@@ -57,7 +98,7 @@ func (ds *Dataset) verifyShard(e Entry) error {
 		return fmt.Errorf("shard %s: sha256 %s, the manifest says %s", e.File, sum, e.SHA256)
 	}
 
-	sr, err := OpenShard(path)
+	sr, err := OpenShard(file)
 	if err != nil {
 		return err
 	}

@@ -36,20 +36,23 @@ func init() {
 			defer os.RemoveAll(tmp)
 			fmt.Fprintf(w, "shard: %d documents, %.2f MB of text, cl100k_base tokens\n",
 				len(docs), float64(text)/1e6)
-			for _, codec := range []string{"zstd", "lz4", "none"} {
+			for _, c := range []struct {
+				name, codec string
+				level       int64
+			}{{"zstd", "zstd", 0}, {"zstd-1", "zstd", 1}, {"lz4", "lz4", 0}, {"none", "none", 0}} {
 				var shardBytes, raw int64
 				round := 0
 				r := measure(text, func() {
 					round++
-					dir := filepath.Join(tmp, fmt.Sprintf("%s-%d", codec, round))
-					shardBytes, raw, err = benchShardWrite(dir, codec, docs)
+					dir := filepath.Join(tmp, fmt.Sprintf("%s-%d", c.name, round))
+					shardBytes, raw, err = benchShardWrite(dir, c.codec, c.level, docs)
 					os.RemoveAll(dir)
 				})
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "shard %-4s: %s; %.2f× smaller than text+int32 tokens\n", codec, r,
-					float64(raw)/float64(shardBytes))
+				fmt.Fprintf(w, "shard %-6s: %s; %.2f× smaller than text+int32 tokens\n", c.name,
+					r, float64(raw)/float64(shardBytes))
 			}
 			return nil
 		})
@@ -118,9 +121,11 @@ func benchShardDocs(paths []string) ([]*mill.Document, error) {
 
 // benchShardWrite writes docs through the shard sink with one codec and
 // returns the bytes of the shards and of the text plus int32 tokens.
-func benchShardWrite(dir, codec string, docs []*mill.Document) (int64, int64, error) {
+func benchShardWrite(dir, codec string, level int64, docs []*mill.Document) (int64, int64,
+	error) {
 	spec := shard.Specs()[0]
-	cfg, err := mill.NewConfig(&spec, map[string]any{"dir": dir, "compression": codec})
+	cfg, err := mill.NewConfig(&spec, map[string]any{"dir": dir, "compression": codec,
+		"zstd_level": level})
 	if err != nil {
 		return 0, 0, err
 	}
