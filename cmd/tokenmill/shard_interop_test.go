@@ -93,11 +93,11 @@ type polarsResult struct {
 	FirstText   string   `json:"first_text"`
 }
 
-// demoDocs cuts the demo books into documents of about 3 KB and tokenizes
+// shardDemoDocs cuts the demo books into documents of about 3 KB and tokenizes
 // them with cl100k_base, end-of-text appended.
-func demoDocs(t *testing.T, enc *tokenize.Encoder) []*mill.Document {
+func shardDemoDocs(t *testing.T, enc *tokenize.Encoder) []*mill.Document {
 	t.Helper()
-	root := repoRoot(t)
+	root := shardRepoRoot(t)
 	files, _ := filepath.Glob(filepath.Join(root, "pipelines", "demo", "books", "*.txt"))
 	if len(files) == 0 {
 		t.Fatal("no demo books under pipelines/demo/books")
@@ -127,8 +127,8 @@ func demoDocs(t *testing.T, enc *tokenize.Encoder) []*mill.Document {
 	return docs
 }
 
-// repoRoot walks up from the working directory to go.mod.
-func repoRoot(t *testing.T) string {
+// shardRepoRoot walks up from the working directory to go.mod.
+func shardRepoRoot(t *testing.T) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -146,7 +146,7 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-func writeShardDir(t *testing.T, dir string, opts map[string]any, docs []*mill.Document) {
+func shardWriteDir(t *testing.T, dir string, opts map[string]any, docs []*mill.Document) {
 	t.Helper()
 	spec := shard.Specs()[0]
 	opts["dir"] = dir
@@ -180,7 +180,7 @@ func TestShardsReadByPolars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs := demoDocs(t, enc)
+	docs := shardDemoDocs(t, enc)
 	byID := map[string]*mill.Document{}
 	for _, d := range docs {
 		byID[d.ID] = d
@@ -202,7 +202,7 @@ func TestShardsReadByPolars(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
 			tc.opts["max_shard_size"] = int64(60_000)
 			tc.opts["batch_size"] = int64(20_000)
-			writeShardDir(t, dir, tc.opts, slices.Clone(docs))
+			shardWriteDir(t, dir, tc.opts, slices.Clone(docs))
 			ds, err := shard.Open(dir)
 			if err != nil {
 				t.Fatal(err)

@@ -23,7 +23,7 @@ func TestShardKillResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs a pipeline several times")
 	}
-	root := repoRoot(t)
+	root := shardRepoRoot(t)
 	work := t.TempDir()
 	bin := filepath.Join(work, "tokenmill")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/tokenmill")
@@ -34,7 +34,7 @@ func TestShardKillResume(t *testing.T) {
 
 	// A corpus of unique documents cut from the demo books.
 	const n = 4000
-	texts := killCorpusTexts(t, root, n)
+	texts := shardKillTexts(t, root, n)
 	var corpus strings.Builder
 	for i, text := range texts {
 		line, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("doc-%05d", i),
@@ -73,7 +73,7 @@ output:
 		cmd := exec.Command(bin, args...)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
-		before := committedDocs(out)
+		before := shardProgress(out)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +94,7 @@ output:
 				break wait
 			case <-time.After(5 * time.Millisecond):
 			}
-			if committedDocs(out) >= target {
+			if shardProgress(out) >= target {
 				time.Sleep(time.Duration(rng.IntN(40)) * time.Millisecond)
 				cmd.Process.Signal(syscall.SIGKILL)
 				<-done
@@ -157,9 +157,9 @@ output:
 	}
 }
 
-// committedDocs measures a run's progress: committed documents plus shards
+// shardProgress measures a run's progress: committed documents plus shards
 // in the manifest (0 when there is none yet).
-func committedDocs(dir string) uint64 {
+func shardProgress(dir string) uint64 {
 	m, err := shard.ReadManifest(dir)
 	if err != nil {
 		return 0
@@ -167,9 +167,9 @@ func committedDocs(dir string) uint64 {
 	return m.Committed + uint64(len(m.Shards))
 }
 
-// killCorpusTexts makes n distinct texts of about 2 KB from the UTF-8 demo
+// shardKillTexts makes n distinct texts of about 2 KB from the UTF-8 demo
 // books.
-func killCorpusTexts(t *testing.T, root string, n int) []string {
+func shardKillTexts(t *testing.T, root string, n int) []string {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(root, "pipelines", "demo", "books", "*.txt"))
 	var paras []string
