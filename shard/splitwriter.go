@@ -74,6 +74,12 @@ func (sw *splitWriter) add(d *mill.Document) error {
 // flushWindow shuffles the window with a generator seeded by the seed and
 // the window's number, then writes its documents. Documents stay in the
 // window (and so count as pending) until each is written.
+//
+// Limitation: a resumed run refills the windows from the first uncommitted
+// document, so its order differs from an uninterrupted run's (every
+// document is still written exactly once). Saving the windows' contents
+// would make resumed output identical at the cost of rewriting up to a
+// window of documents with every manifest.
 func (sw *splitWriter) flushWindow() error {
 	if len(sw.window) == 0 {
 		return nil
@@ -248,7 +254,11 @@ func (sw *splitWriter) oldestOpen() uint64 {
 }
 
 // finish writes everything buffered: the shuffle window, the packer's last
-// (padded) window and the open shard. A split that has no shard at all gets
+// (padded) window and the open shard.
+//
+// Limitation: the padded window is final. When a run that was stopped
+// (and so closed) is resumed with more documents, they start a new
+// window, leaving one padded window in the middle of the split. A split that has no shard at all gets
 // one empty shard so that readers see its schema.
 func (sw *splitWriter) finish() error {
 	if err := sw.flushWindow(); err != nil {
