@@ -64,6 +64,8 @@ type state struct {
 	keep    []bool
 	classes []uint8
 	prevOf  []uint8
+	// stripped is the page without scripts, styles, SVG and comments.
+	stripped []byte
 }
 
 var pool = sync.Pool{New: func() any { return new(state) }}
@@ -98,7 +100,11 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 
 	// With scripting off, <noscript> holds markup rather than raw text;
 	// some pages keep their only server-rendered copy of the text there.
-	doc, err := html.ParseWithOptions(bytes.NewReader(page),
+	input, cut := stripRaw(page, st.stripped)
+	if cut {
+		st.stripped = input // keep the buffer for the next page
+	}
+	doc, err := html.ParseWithOptions(bytes.NewReader(input),
 		html.ParseOptionEnableScripting(false))
 	if err != nil {
 		// The parser refuses absurdly deep nesting; fall back to the
