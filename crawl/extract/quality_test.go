@@ -53,12 +53,13 @@ func loadEvalSet(t testing.TB) *evalset.Set {
 	return set
 }
 
-// Quality floors measured on trafilatura's benchmark (see BENCHMARKS.md).
-// The halves are the even and odd pages in URL order; heuristics were
-// tuned on the even half only.
+// Quality floors on trafilatura's benchmark, a little under the measured
+// F1 of 0.922 (even half 0.919, odd half 0.925; see BENCHMARKS.md). The
+// halves are the even and odd pages in URL order; heuristics were tuned
+// by looking at the even half only.
 const (
-	floorF1     = 0.0
-	floorHalfF1 = 0.0
+	floorF1     = 0.915
+	floorHalfF1 = 0.910
 )
 
 func TestQualityTrafilaturaEval(t *testing.T) {
