@@ -144,11 +144,11 @@ func (s *WebSource) Read(ctx context.Context, out mill.Emitter) error {
 		c.journal, replay = j, prev
 		defer j.close()
 	}
-	for _, u := range s.seeds {
-		c.add(u, 0, kindPage, true)
-	}
 	for _, r := range replay {
 		c.done[r.Seq] = r
+	}
+	for _, u := range s.seeds {
+		c.add(u, 0, kindPage, true)
 	}
 	if len(replay) > 0 {
 		s.log.Info("resuming crawl", "state_dir", s.cfg.StateDir, "results", len(replay))
@@ -295,12 +295,29 @@ func (c *crawl) apply(t *task, r *result) error {
 	return nil
 }
 
+// stopGrace is how long fetches in flight may finish after the crawl was
+// asked to stop.
+const stopGrace = 5 * time.Second
+
 // run fetches the frontier with cfg.Concurrency workers until it is empty
 // or ctx ends.
 func (c *crawl) run(ctx context.Context) error {
 	cfg := c.s.cfg
-	fctx, cancelFetches := context.WithCancel(ctx)
+	// Fetches outlive ctx by a grace period, so that an interrupted crawl
+	// journals the pages in flight instead of fetching them again later.
+	fctx, cancelFetches := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelFetches()
+	var grace *time.Timer
+	stopFetches := func() {
+		if grace == nil {
+			grace = time.AfterFunc(stopGrace, cancelFetches)
+		}
+	}
+	defer func() {
+		if grace != nil {
+			grace.Stop()
+		}
+	}()
 	base := newBaseTransport(cfg)
 	defer base.CloseIdleConnections()
 	var warc *WARCWriter
@@ -334,13 +351,13 @@ func (c *crawl) run(ctx context.Context) error {
 	for {
 		if err := c.commitReady(); err != nil {
 			stopping = true
-			cancelFetches()
+			stopFetches()
 			c.drain(results, inFlight)
 			return err
 		}
 		if ctx.Err() != nil && !stopping {
 			stopping = true
-			cancelFetches()
+			stopFetches()
 		}
 		var wake time.Time
 		for !stopping && inFlight < cfg.Concurrency {
@@ -382,7 +399,7 @@ func (c *crawl) run(ctx context.Context) error {
 		case <-tc:
 		case <-done:
 			stopping = true
-			cancelFetches()
+			stopFetches()
 		}
 	}
 }
