@@ -31,6 +31,9 @@ func NewExactHasher() *ExactHasher {
 	return &ExactHasher{h: sha256.New(), buf: make([]byte, 0, 32<<10), sum: make([]byte, 0, 32)}
 }
 
+// asciiSpace marks the ASCII white-space bytes.
+var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
+
 // Key returns the key of text.
 func (x *ExactHasher) Key(text string) Key128 {
 	if !norm.NFC.IsNormalString(text) {
@@ -38,41 +41,34 @@ func (x *ExactHasher) Key(text string) Key128 {
 	}
 	x.h.Reset()
 	buf := x.buf[:0]
-	space := false // a space is pending
-	started := false
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			i++
-			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' {
-				space = started
-				continue
-			}
-			if space {
-				buf = append(buf, ' ')
-				space = false
-			}
-			buf = append(buf, c)
-			started = true
-		} else {
-			r, n := utf8.DecodeRuneInString(text[i:])
-			if unicode.IsSpace(r) {
-				i += n
-				space = started
-				continue
-			}
-			if space {
-				buf = append(buf, ' ')
-				space = false
-			}
-			buf = append(buf, text[i:i+n]...)
-			i += n
-			started = true
+		// Skip white space, then copy one word.
+		i = skipSpace(text, i)
+		if i == len(text) {
+			break
 		}
-		if len(buf) >= cap(buf)-8 {
+		end := i
+		for end < len(text) {
+			if c := text[end]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				end++
+			} else if r, n := utf8.DecodeRuneInString(text[end:]); unicode.IsSpace(r) {
+				break
+			} else {
+				end += n
+			}
+		}
+		if len(buf) > 0 {
+			buf = append(buf, ' ')
+		}
+		if len(buf)+end-i > cap(buf) {
 			x.h.Write(buf)
 			buf = buf[:0]
 		}
+		buf = append(buf, text[i:end]...)
+		i = end
 	}
 	x.h.Write(buf)
 	x.buf = buf[:0]
@@ -80,4 +76,20 @@ func (x *ExactHasher) Key(text string) Key128 {
 	x.sum = x.h.Sum(x.sum[:0])
 	copy(k[:], x.sum)
 	return k
+}
+
+func skipSpace(text string, i int) int {
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				return i
+			}
+			i++
+		} else if r, n := utf8.DecodeRuneInString(text[i:]); unicode.IsSpace(r) {
+			i += n
+		} else {
+			return i
+		}
+	}
+	return i
 }

@@ -21,6 +21,8 @@ func init() {
 		benchDedupSignatures)
 	registerBench("dedup", "IN.jsonl", "streaming dedup stage (exact + MinHash-LSH)",
 		benchDedupStage)
+	registerBench("dedup-corpus", "OUT.jsonl SIZE",
+		"write a corpus from real books with known duplicates", benchDedupCorpus)
 	registerBench("dedup-quality", "[permutations]",
 		"near-duplicate detection vs true Jaccard on real pairs", benchDedupQuality)
 }
@@ -140,5 +142,37 @@ func benchDedupQuality(_ context.Context, w io.Writer, args []string) error {
 	fmt.Fprintf(w, "\nrecall at J ≥ 0.8: %.4f (%d pairs); removed at J ≤ 0.5: %.4f (%d pairs)\n",
 		recall, nHi, falseRate, nLo)
 	fmt.Fprintln(w, strings.Repeat("-", 40))
+	return nil
+}
+
+func benchDedupCorpus(_ context.Context, w io.Writer, args []string) error {
+	if len(args) != 2 {
+		return usageError("bench dedup-corpus needs OUT.jsonl and a SIZE such as 1GB")
+	}
+	size, err := mill.ParseSize(args[1])
+	if err != nil {
+		return usageError("%v", err)
+	}
+	dir, err := eval.DataDir()
+	if err != nil {
+		return err
+	}
+	books, err := eval.Books(dir)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(args[0])
+	if err != nil {
+		return err
+	}
+	st, err := eval.WriteCorpus(f, books, size, 1)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "dedup-corpus: %s: %d documents, %.2f GB of text, %d exact and %d near "+
+		"copies\n", args[0], st.Docs, float64(st.Bytes)/1e9, st.ExactCopies, st.NearCopies)
 	return nil
 }
