@@ -63,6 +63,22 @@ func metaJSON(d *mill.Document) (string, error) {
 	return string(b), nil
 }
 
+// reserve sizes the text and token buffers of a new batch for about limit
+// bytes, half text and half tokens, so that they are not regrown (and
+// copied) a dozen times while the batch fills.
+func (b *batchBuilder) reserve(limit int64) {
+	if limit <= 0 || limit > 1<<30 {
+		return
+	}
+	b.rb.Field(3).(*array.StringBuilder).ReserveData(int(limit / 2))
+	vb := b.rb.Field(4).(*array.ListBuilder).ValueBuilder()
+	if b.uint16 {
+		vb.Reserve(int(limit / 4))
+	} else {
+		vb.Reserve(int(limit / 8))
+	}
+}
+
 // appendDoc adds one row of the documents layout.
 func (b *batchBuilder) appendDoc(d *mill.Document, meta string, size int64) error {
 	if err := b.appendTokens(b.rb.Field(4).(*array.ListBuilder), d.Tokens); err != nil {

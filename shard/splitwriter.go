@@ -155,6 +155,9 @@ func (sw *splitWriter) write(d *mill.Document) error {
 			return err
 		}
 	} else {
+		if sw.bb.rows == 0 {
+			sw.bb.reserve(min(opt.BatchSize, opt.MaxShardSize-sw.fw.size))
+		}
 		if err := sw.bb.appendDoc(d, meta, size); err != nil {
 			return fmt.Errorf("document %s: %w", d.ID, err)
 		}
