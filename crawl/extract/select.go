@@ -21,6 +21,9 @@ func weight(b *textBlock) float64 {
 		return l * (1 - ld)
 	case b.chars >= 25 && b.punct > 0:
 		return 0.5 * l * (1 - ld)
+	case b.chars >= 80:
+		// long but unpunctuated: verse, lyrics, addresses, keyword lists
+		return 0.3 * l * (1 - ld)
 	case b.kind == kindCell:
 		return 0.1 * l
 	case b.kind == kindItem:
