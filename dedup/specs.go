@@ -94,7 +94,7 @@ var stageSpec = mill.Spec{
 				"being indexed (counted as unindexed in the summary); use cluster mode " +
 				"for corpora whose index does not fit."},
 	},
-	Example: "stages:\n  - dedup:\n      threshold: 0.8\n      paragraphs: true\n",
+	Example: "stages:\n  - kind: dedup\n    url: true\n    paragraphs: true\n    memory_limit: 8GiB\n",
 	NewProcessor: func(cfg mill.Config, env mill.Env) (mill.Processor, error) {
 		set, err := SettingsFrom(cfg)
 		if err != nil {
