@@ -64,8 +64,20 @@ func (n *Normalizer) Normalize(s string) string {
 			pendingSpace = false
 		}
 	}
+	ascii := true
 	for i := 0; i < len(s); {
 		c := s[i]
+		// Fast path: copy a run of printable, non-space ASCII at once.
+		if c > ' ' && c < 0x7f {
+			j := i + 1
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			space()
+			b = append(b, s[i:j]...)
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			switch {
@@ -92,6 +104,7 @@ func (n *Normalizer) Normalize(s string) string {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		ascii = false
 		switch {
 		case r == utf8.RuneError && size == 1:
 			r = unicode.ReplacementChar
@@ -114,7 +127,7 @@ func (n *Normalizer) Normalize(s string) string {
 		b = utf8.AppendRune(b, r)
 	}
 	out := strings.TrimSpace(string(b))
-	if n.Raw {
+	if n.Raw || ascii {
 		return out
 	}
 	form := n.Form

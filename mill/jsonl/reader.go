@@ -129,20 +129,34 @@ func (r *Reader) Close() error {
 	return err
 }
 
+// wireDoc is a document as it is read: meta stays raw so that only
+// documents that have it pay for the number-preserving decoder.
+type wireDoc struct {
+	ID     string          `json:"id"`
+	Text   string          `json:"text"`
+	Source string          `json:"source"`
+	URL    string          `json:"url"`
+	Meta   json.RawMessage `json:"meta"`
+	Tokens []int32         `json:"tokens"`
+}
+
 // Decode parses one JSON object into a document. The text field must be a
 // string; numbers in meta are kept as json.Number.
 func Decode(line []byte) (*mill.Document, error) {
 	if len(line) == 0 || line[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	var d mill.Document
-	if err := dec.Decode(&d); err != nil {
+	var w wireDoc
+	if err := json.Unmarshal(line, &w); err != nil {
 		return nil, fmt.Errorf("invalid document: %w", err)
 	}
-	if dec.More() {
-		return nil, errors.New("trailing data after the JSON object")
+	d := &mill.Document{ID: w.ID, Text: w.Text, Source: w.Source, URL: w.URL, Tokens: w.Tokens}
+	if len(w.Meta) > 0 && !bytes.Equal(w.Meta, []byte("null")) {
+		dec := json.NewDecoder(bytes.NewReader(w.Meta))
+		dec.UseNumber()
+		if err := dec.Decode(&d.Meta); err != nil {
+			return nil, fmt.Errorf("invalid meta: %w", err)
+		}
 	}
-	return &d, nil
+	return d, nil
 }
