@@ -2,8 +2,10 @@ package cluster
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/tokenmill/tokenmill/mill"
@@ -15,6 +17,7 @@ import (
 // same order, through one goroutine (its spec is not Parallel).
 type Filter struct {
 	m       *Manifest
+	stats   *ClusterStats
 	r       *recordReader
 	next    record
 	more    bool
@@ -32,6 +35,12 @@ func NewFilter(dir string) (*Filter, error) {
 		return nil, err
 	}
 	f := &Filter{m: m, r: r, dropped: map[string]int64{}}
+	if b, err := os.ReadFile(filepath.Join(dir, statsFile)); err == nil {
+		var st ClusterStats
+		if json.Unmarshal(b, &st) == nil {
+			f.stats = &st
+		}
+	}
 	return f, f.advance()
 }
 
@@ -75,7 +84,16 @@ func (f *Filter) Process(_ context.Context, d *mill.Document) error {
 // Close releases the remove list.
 func (f *Filter) Close() error { return f.r.Close() }
 
-// Summary implements mill.Summarizer.
+// Summary implements mill.Summarizer: the documents signed, the clusters
+// and the cluster-size histogram ("clusters_of_2", "clusters_of_3-4", …).
 func (f *Filter) Summary() map[string]int64 {
-	return map[string]int64{"signed_docs": int64(f.m.Docs)}
+	m := map[string]int64{"signed_docs": int64(f.m.Docs)}
+	if f.stats != nil {
+		m["clusters"] = f.stats.Clusters
+		m["largest_cluster"] = int64(f.stats.Largest)
+		for bin, n := range f.stats.Histogram {
+			m["clusters_of_"+bin] = n
+		}
+	}
+	return m
 }
