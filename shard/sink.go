@@ -99,6 +99,7 @@ type Sink struct {
 	inflight   *mill.Document // the document Write is placing
 	written    int64
 	fixedUTF8  int64
+	tooLarge   int64
 	skipped    int64
 	closed     bool
 }
@@ -476,6 +477,9 @@ func (s *Sink) Summary() map[string]int64 {
 	}
 	if s.fixedUTF8 > 0 {
 		out["invalid_utf8_replaced"] = s.fixedUTF8
+	}
+	if s.tooLarge > 0 {
+		out["skipped_too_large"] = s.tooLarge
 	}
 	return out
 }

@@ -302,3 +302,15 @@ func TestSinkReplacesInvalidUTF8(t *testing.T) {
 		t.Fatalf("summary %v", s.Summary())
 	}
 }
+
+func TestSinkSkipsDocumentTooLargeForArrow(t *testing.T) {
+	defer func(old int64) { maxDocBytes = old }(maxDocBytes)
+	maxDocBytes = 2000
+	dir := filepath.Join(t.TempDir(), "out")
+	docs := testDocs(5, 1000)
+	docs[2].Text = strings.Repeat("x", 3000)
+	s := writeAll(t, testOptions(dir), testEnv(false), docs)
+	if rows := readDocs(t, dir); len(rows) != 4 || s.Summary()["skipped_too_large"] != 1 {
+		t.Fatalf("%d rows, summary %v", len(rows), s.Summary())
+	}
+}

@@ -10,6 +10,11 @@ import (
 	"github.com/tokenmill/tokenmill/mill"
 )
 
+// maxDocBytes is the largest document (text, metadata and tokens) the sink
+// writes: a record batch holding it stays under the 256 MiB message body
+// limit of Arrow readers.
+var maxDocBytes int64 = 200 << 20
+
 // splitWriter writes the shards of one split: it shuffles documents within
 // a window when asked, packs tokens for the packed layout, builds record
 // batches and rotates shard files.
@@ -133,6 +138,15 @@ func (sw *splitWriter) write(d *mill.Document) error {
 		size = docSize(d, len(meta), sw.tokenBytes())
 	}
 
+	if size > maxDocBytes {
+		// One row this large would make a record batch that Arrow readers
+		// refuse by default (arrow-go and Arrow C++ cap message bodies at
+		// 256 MiB), so the document is counted and skipped.
+		sw.s.tooLarge++
+		sw.s.log.Warn("document too large for one Arrow record batch; skipped", "doc", d.ID,
+			"bytes", size)
+		return nil
+	}
 	if sw.fw != nil {
 		full := sw.fw.size+size > opt.MaxShardSize
 		if opt.MaxShardRows > 0 {

@@ -84,10 +84,15 @@ type Bin struct {
 
 // VocabStats tell how much of the vocabulary the tokens use.
 type VocabStats struct {
+	// Used counts distinct ids; Size is the vocabulary's size when known,
+	// and Share = Used / Size.
 	Used  int          `json:"used"`
 	Size  int          `json:"size,omitempty"`
 	Share float64      `json:"share,omitempty"`
 	Top   []TokenCount `json:"top"`
+	// Outliers counts ids that are negative or above 2^21, which no
+	// vocabulary has: a sign of damaged tokens.
+	Outliers int64 `json:"outlier_ids,omitempty"`
 }
 
 // TokenCount is one frequent token.
@@ -198,14 +203,19 @@ func Collect(path string, opt StatsOptions) (*Stats, error) {
 	return st, nil
 }
 
+// maxCountedID bounds the per-id counters (16 MiB of them): every known
+// vocabulary is far smaller.
+const maxCountedID = 1 << 21
+
 // collector accumulates statistics row by row.
 type collector struct {
-	opt     StatsOptions
-	eot     int32
-	vocab   int
-	counts  []int64 // by token id
-	hist    lengthHist
-	sources map[string]*SourceStats
+	opt      StatsOptions
+	eot      int32
+	vocab    int
+	counts   []int64 // by token id
+	outliers int64   // ids outside [0, maxCountedID)
+	hist     lengthHist
+	sources  map[string]*SourceStats
 
 	rows, docs, tokens, text, pad int64
 	eotCheck                      EOTCheck
@@ -225,7 +235,8 @@ func newCollector(opt StatsOptions) *collector {
 
 func (c *collector) count(ids []int32) {
 	for _, id := range ids {
-		if id < 0 {
+		if id < 0 || id >= maxCountedID {
+			c.outliers++ // not a vocabulary id; counting it would need a map
 			continue
 		}
 		if int(id) >= len(c.counts) {
@@ -370,7 +381,7 @@ func (c *collector) finish(st *Stats) {
 }
 
 func (c *collector) vocabStats() VocabStats {
-	v := VocabStats{Size: c.vocab}
+	v := VocabStats{Size: c.vocab, Outliers: c.outliers}
 	type pair struct {
 		id int32
 		n  int64
