@@ -12,6 +12,7 @@ export TOKENMILL_DATA ?= $(DATA)
 FUZZ := \
 	./clean:FuzzNormalize \
 	./mill/jsonl:FuzzDecode \
+	./mill/jsonl:FuzzFastDecode \
 	./dedup/minhash:FuzzSign
 
 .PHONY: all build test test-deps vet unit fuzz bench

@@ -17,7 +17,7 @@ import (
 func sampleDocs() []*mill.Document {
 	return []*mill.Document{
 		{ID: "a", Text: "Call me Ishmael.\nSome years ago…", Source: "gutenberg",
-			URL: "https://www.gutenberg.org/ebooks/2701",
+			URL:  "https://www.gutenberg.org/ebooks/2701",
 			Meta: map[string]any{"title": "Moby Dick", "year": json.Number("1851")}},
 		{ID: "b", Text: "<html> & \"quotes\" \u2028 \U0001F600", Source: "web"},
 		{ID: "c", Text: "tokens", Tokens: []int32{1, 2, 100257}},
@@ -240,4 +240,41 @@ func BenchmarkReader(b *testing.B) {
 			}
 		}
 	}
+}
+
+// FuzzFastDecode checks that the reflection-free decoder agrees with
+// encoding/json whenever it accepts a line.
+func FuzzFastDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"1","text":"plain","source":"web","url":"u","tokens":[1,-2,3]}`,
+		`{"text":"esc \" \\ \/ \n \t \u00e9 \ud83d\ude00 \ud800","meta":{"a":[1,{"b":"}"}]},"x":null}`,
+		`{"id":null,"tokens":null,"meta":null}`, `{"tokens":[01]}`, `{"tokens":[1.5]}`,
+		`{"tokens":[2147483648]}`, `{"text":"\xff"}`, `{"extra":{"a":"b"} , "text" : "t" }`,
+		`{"meta":[1]}`, `{}`, `{"text":"a"} x`, `{"meta":{"a":1},"meta":{"b":2}}`,
+		`{"text":"a","text":null}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fast, ok := decodeFast(line)
+		if !ok {
+			return
+		}
+		var w wireDoc
+		if err := json.Unmarshal(line, &w); err != nil {
+			t.Fatalf("fast path accepted %q, encoding/json: %v", line, err)
+		}
+		slow := &mill.Document{ID: w.ID, Text: w.Text, Source: w.Source, URL: w.URL,
+			Tokens: w.Tokens}
+		if len(w.Meta) > 0 && string(w.Meta) != "null" {
+			dec := json.NewDecoder(bytes.NewReader(w.Meta))
+			dec.UseNumber()
+			if err := dec.Decode(&slow.Meta); err != nil {
+				t.Fatalf("fast path accepted meta of %q: %v", line, err)
+			}
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q:\nfast %+v\nslow %+v", line, fast, slow)
+		}
+	})
 }

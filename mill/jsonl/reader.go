@@ -146,6 +146,9 @@ func Decode(line []byte) (*mill.Document, error) {
 	if len(line) == 0 || line[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
+	if d, ok := decodeFast(line); ok {
+		return d, nil
+	}
 	var w wireDoc
 	if err := json.Unmarshal(line, &w); err != nil {
 		return nil, fmt.Errorf("invalid document: %w", err)
