@@ -75,7 +75,7 @@ func NormalizeURL(raw string, base *url.URL) (*url.URL, error) {
 		u.Path, u.RawPath = clean, ""
 	}
 	if u.RawQuery != "" {
-		u.RawQuery = stripTracking(u.RawQuery)
+		u.RawQuery = escapeQuery(stripTracking(u.RawQuery))
 	}
 	u.ForceQuery = false
 	u.Opaque = ""
@@ -102,6 +102,33 @@ func stripTracking(q string) string {
 		kept = append(kept, p)
 	}
 	return strings.Join(kept, "&")
+}
+
+// escapeQuery percent-encodes the bytes a raw query may not hold as they
+// are (spaces, controls, quotes, non-ASCII), so the URL is one canonical,
+// valid ASCII string.
+func escapeQuery(q string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '`' {
+			if b.Len() > 0 {
+				b.WriteByte(c)
+			}
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString(q[:i])
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	if b.Len() == 0 {
+		return q
+	}
+	return b.String()
 }
 
 func hasTrackingParam(q string) bool {
