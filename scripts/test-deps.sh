@@ -9,6 +9,9 @@ APT_PACKAGES=(
 	# dedup: the same API reference in two versions, real near duplicates
 	# (dedup/eval/eval_test.go)
 	libglibmm-2.4-doc libglibmm-2.68-doc
+	# crawl: a real site crawled on loopback, 530 pages with one dead link
+	# (crawl/web_pydoc_test.go, crawl/web_resume_test.go, bench crawl)
+	python3.11-doc
 )
 NPM_DIR=${TOKENMILL_NODE_DIR:-/tmp/tokenmill-node}
 NPM_PACKAGES=(
