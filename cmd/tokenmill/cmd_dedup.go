@@ -97,6 +97,7 @@ func (d *dedupCmd) run(ctx context.Context, a *app, args []string) error {
 		for _, s := range dedupSteps {
 			if args[0] == s {
 				step, args = s, args[1:]
+				break
 			}
 		}
 	}

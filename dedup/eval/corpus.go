@@ -18,7 +18,7 @@ type CorpusStats struct {
 
 // WriteCorpus writes a JSONL corpus of about size bytes for throughput and
 // memory benchmarks. Original documents are runs of 3 to 60 sentences of
-// the books drawn at random (real sentences, new combinations, so distinct
+// the books (at most 40 words each) drawn at random (real sentences, new combinations, so distinct
 // originals are not near duplicates of each other). About 15% of documents
 // are exact copies of a recent earlier document and 15% near copies (1% of
 // words replaced, word-5-gram Jaccard about 0.9); their meta says which
@@ -92,19 +92,26 @@ func WriteCorpus(w io.Writer, books map[string]string, size int64, seed uint64) 
 	return st, bw.Flush()
 }
 
-// splitSentences splits text at ., ! or ? followed by white space and
-// keeps sentences of at least four words, white space collapsed.
+// splitSentences splits text after words that end a sentence (., ! or ?,
+// closing quotes and brackets allowed after it) and keeps sentences of 4 to
+// 40 words, white space collapsed; longer runs (dialogue without a full
+// stop) are cut into pieces of 40 words, so that no piece is common enough
+// to make two random documents near duplicates.
 func splitSentences(text string) []string {
+	const maxWords = 40
 	var out []string
 	words := strings.Fields(text)
 	start := 0
 	for i, w := range words {
-		if c := w[len(w)-1]; c == '.' || c == '!' || c == '?' {
-			if i+1-start >= 4 {
-				out = append(out, strings.Join(words[start:i+1], " "))
-			}
-			start = i + 1
+		w = strings.TrimRight(w, "\"'”’)]»_*")
+		end := w != "" && strings.ContainsRune(".!?", rune(w[len(w)-1]))
+		if !end && i+1-start < maxWords {
+			continue
 		}
+		if i+1-start >= 4 {
+			out = append(out, strings.Join(words[start:i+1], " "))
+		}
+		start = i + 1
 	}
 	return out
 }
