@@ -36,7 +36,8 @@
 // # Limits
 //
 // Parsing is bounded by Options.MaxBytes (4 MiB by default); the walk by
-// Options.Timeout (2 s). Result.Truncated says when either cut the page.
+// Options.Timeout (5 s, counted after parsing). Result.Truncated says when
+// either cut the page.
 // Pages the parser rejects (nesting deeper than it allows) are read from
 // the token stream instead.
 //

@@ -16,7 +16,7 @@ import (
 // Defaults for Options fields left at zero.
 const (
 	DefaultMaxBytes = 4 << 20
-	DefaultTimeout  = 2 * time.Second
+	DefaultTimeout  = 5 * time.Second
 )
 
 // Options tune extraction. The zero value is ready to use.
@@ -27,8 +27,9 @@ type Options struct {
 	MaxBytes int
 	// Timeout bounds the time spent walking one page after parsing (parsing
 	// itself is bounded by MaxBytes). When it runs out, the text found so
-	// far is used and Result.Truncated is set. 0 means DefaultTimeout (2 s);
-	// a negative value disables the deadline.
+	// far is used and Result.Truncated is set. 0 means DefaultTimeout (5 s,
+	// some fifty times what a 4 MiB page takes, so that output does not
+	// depend on machine load); a negative value disables the deadline.
 	Timeout time.Duration
 	// ContentType is the page's HTTP Content-Type header, if known. Its
 	// charset parameter decodes pages that are not valid UTF-8; without it
@@ -74,7 +75,6 @@ var pool = sync.Pool{New: func() any { return new(state) }}
 // resolve the canonical URL; it may be empty). HTML is safe for concurrent
 // use.
 func HTML(page []byte, pageURL string, opts Options) (Result, error) {
-	start := time.Now()
 	var res Result
 	limit := opts.MaxBytes
 	if limit <= 0 {
@@ -88,13 +88,6 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 		return res, ErrNotHTML
 	}
 	page = toUTF8(page, opts.ContentType)
-	var deadline time.Time
-	switch {
-	case opts.Timeout > 0:
-		deadline = start.Add(opts.Timeout)
-	case opts.Timeout == 0:
-		deadline = start.Add(DefaultTimeout)
-	}
 	st := pool.Get().(*state)
 	defer pool.Put(st)
 
@@ -106,6 +99,7 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 	}
 	doc, err := html.ParseWithOptions(bytes.NewReader(input),
 		html.ParseOptionEnableScripting(false))
+	deadline := walkDeadline(opts.Timeout)
 	if err != nil {
 		// The parser refuses absurdly deep nesting; fall back to the
 		// token stream rather than lose the page.
@@ -118,6 +112,18 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 	readMeta(doc, pageURL, &res)
 	res.Text = mainText(st, doc, deadline, &res.Truncated)
 	return res, nil
+}
+
+// walkDeadline returns the deadline for the walk that starts now, or the
+// zero time for none.
+func walkDeadline(timeout time.Duration) time.Time {
+	switch {
+	case timeout > 0:
+		return time.Now().Add(timeout)
+	case timeout == 0:
+		return time.Now().Add(DefaultTimeout)
+	}
+	return time.Time{}
 }
 
 // mainText segments doc, picks the element holding the main text and
