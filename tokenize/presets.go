@@ -108,16 +108,18 @@ func Preset(name string) (Definition, error) {
 }
 
 // llama3Specials returns the 256 special tokens of Llama 3, numbered from
-// 128000 after the ordinary ranks, as Meta's reference tokenizer names them.
+// 128000 after the ordinary ranks, named as Meta's Llama 3.1 tokenizer names
+// them (Llama 3.0 called 128004, 128005, 128008 and 128010 reserved tokens;
+// the ids, and the control tokens tokenmill inserts, are the same).
 func llama3Specials() map[string]int32 {
 	names := []string{
 		Llama3BeginOfText, Llama3EndOfText,
 		"<|reserved_special_token_0|>", "<|reserved_special_token_1|>",
-		"<|reserved_special_token_2|>", "<|reserved_special_token_3|>",
+		"<|finetune_right_pad_id|>", "<|reserved_special_token_2|>",
 		"<|start_header_id|>", "<|end_header_id|>",
-		"<|reserved_special_token_4|>", "<|eot_id|>",
+		"<|eom_id|>", "<|eot_id|>", "<|python_tag|>",
 	}
-	for i := 5; len(names) < 256; i++ {
+	for i := 3; len(names) < 256; i++ {
 		names = append(names, fmt.Sprintf("<|reserved_special_token_%d|>", i))
 	}
 	m := make(map[string]int32, len(names))
