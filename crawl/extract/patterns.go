@@ -204,7 +204,7 @@ var badWords = map[string]hint{
 // for names written as one word ("sharebar", "commentlist").
 var badParts = byteSlices("comment", "share", "social", "cookie", "breadcrumb",
 	"newsletter", "related", "disqus", "outbrain", "taboola", "popup", "consent", "navbar",
-	"subnav", "navigation")
+	"subnav", "navigation", "screen-reader", "sr-only", "visually-hidden", "visuallyhidden")
 
 // weakParts are substrings that mark furniture inside a longer token.
 var weakParts = byteSlices("sidebar", "advert", "sponsor", "footer", "widget")
