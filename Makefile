@@ -13,6 +13,7 @@ FUZZ := \
 	./clean:FuzzNormalize \
 	./mill/jsonl:FuzzDecode \
 	./mill/jsonl:FuzzFastDecode \
+	./mill/jsonl:FuzzAppendDoc \
 	./dedup/minhash:FuzzSign
 
 .PHONY: all build test test-deps vet unit fuzz bench

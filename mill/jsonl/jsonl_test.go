@@ -278,3 +278,62 @@ func FuzzFastDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendDoc checks the reflection-free writer against encoding/json.
+func FuzzAppendDoc(f *testing.F) {
+	f.Add("id", "text \u2028 \x00 \xff é \"q\" <b>&", "web", "u", "k", "v", int32(5))
+	f.Add("", "", "", "", "", "", int32(0))
+	f.Fuzz(func(t *testing.T, id, text, source, url, mk, mv string, tok int32) {
+		d := &mill.Document{ID: id, Text: text, Source: source, URL: url}
+		if mk != "" {
+			d.Meta = map[string]any{mk: mv, "n": json.Number("12")}
+		}
+		if tok != 0 {
+			d.Tokens = []int32{tok, -tok, 0}
+		}
+		got, err := appendDoc(nil, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(d); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("\n got %s\nwant %s", got, want.Bytes())
+		}
+	})
+}
+
+func BenchmarkWriter(b *testing.B) {
+	text := strings.Repeat("It was a bright cold day in April, and the clocks were striking. ", 60)
+	toks := make([]int32, 900)
+	for i := range toks {
+		toks[i] = int32(i * 37)
+	}
+	d := &mill.Document{ID: "x", Text: text, Source: "web", Tokens: toks}
+	b.SetBytes(int64(len(text)))
+	w, _ := NewWriter(io.Discard, None)
+	for b.Loop() {
+		w.Write(d)
+	}
+}
+
+// BenchmarkWriterEncodingJSON is the baseline: encoding/json's Encoder, which
+// the writer used before appendDoc.
+func BenchmarkWriterEncodingJSON(b *testing.B) {
+	text := strings.Repeat("It was a bright cold day in April, and the clocks were striking. ", 60)
+	toks := make([]int32, 900)
+	for i := range toks {
+		toks[i] = int32(i * 37)
+	}
+	d := &mill.Document{ID: "x", Text: text, Source: "web", Tokens: toks}
+	b.SetBytes(int64(len(text)))
+	enc := json.NewEncoder(io.Discard)
+	enc.SetEscapeHTML(false)
+	for b.Loop() {
+		enc.Encode(d)
+	}
+}

@@ -2,7 +2,6 @@ package jsonl
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +14,7 @@ import (
 type Writer struct {
 	bw   *bufio.Writer
 	zw   io.WriteCloser
-	enc  *json.Encoder
+	buf  []byte
 	file *os.File
 	path string // final path when writing a file atomically
 	n    int64
@@ -28,10 +27,7 @@ func NewWriter(w io.Writer, c Compression) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	bw := bufio.NewWriterSize(zw, 1<<16)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	return &Writer{bw: bw, zw: zw, enc: enc}, nil
+	return &Writer{bw: bufio.NewWriterSize(zw, 1<<16), zw: zw}, nil
 }
 
 // Create writes documents to path atomically: to a temporary file beside it
@@ -57,8 +53,14 @@ func Create(path string) (*Writer, error) {
 
 // Write appends d as one line.
 func (w *Writer) Write(d *mill.Document) error {
+	var err error
+	w.buf, err = appendDoc(w.buf[:0], d)
+	if err != nil {
+		return fmt.Errorf("document %s: %w", d.ID, err)
+	}
 	w.n++
-	return w.enc.Encode(d)
+	_, err = w.bw.Write(w.buf)
+	return err
 }
 
 // Count returns the number of documents written.
