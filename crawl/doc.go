@@ -5,6 +5,8 @@
 // HTML lives in the extract subpackage.
 //
 // Every source emits documents in a deterministic order for the same input
-// (files in path order, JSONL lines in file order) and turns each input record
-// into either a document or a counted skip with a reason.
+// (files in path order, JSONL lines in file order, WARC records in file
+// order, crawled pages in discovery order whatever the concurrency: see
+// WebSource.Read) and turns each input record into either a document or a
+// counted skip with a reason.
 package crawl
