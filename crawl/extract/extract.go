@@ -103,7 +103,8 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 	if err != nil {
 		// The parser refuses absurdly deep nesting; fall back to the
 		// token stream rather than lose the page.
-		text, timedOut := flatText(st, page, deadline)
+		text, timedOut := flatText(st, page, deadline, &res)
+		res.Title = strings.ToValidUTF8(res.Title, "\uFFFD")
 		res.Text = strings.ToValidUTF8(text, "\uFFFD")
 		res.Truncated = res.Truncated || timedOut
 		res.Canonical = pageURL

@@ -17,7 +17,7 @@ import (
 //
 // Limitation: without a tree there is no container to choose, so page
 // chrome that is not a link list (a long footer, say) can remain.
-func flatText(st *state, page []byte, deadline time.Time) (string, bool) {
+func flatText(st *state, page []byte, deadline time.Time, res *Result) (string, bool) {
 	s := &st.seg
 	s.reset(true, deadline)
 	z := html.NewTokenizer(bytes.NewReader(page))
@@ -38,8 +38,9 @@ func flatText(st *state, page []byte, deadline time.Time) (string, bool) {
 				s.text(string(z.Text()))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
+			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
+			flatMeta(z, a, hasAttr, res)
 			if skipDepth > 0 {
 				if a == skipTag && tt == html.StartTagToken {
 					skipDepth++
@@ -80,6 +81,24 @@ func flatText(st *state, page []byte, deadline time.Time) (string, bool) {
 	var out strings.Builder
 	render(s.buf, s.blocks, st.keep, &out)
 	return out.String(), s.timedOut
+}
+
+// flatMeta takes the title and the <html lang> from the token stream.
+func flatMeta(z *html.Tokenizer, a atom.Atom, hasAttr bool, res *Result) {
+	switch a {
+	case atom.Title:
+		if res.Title == "" && z.Next() == html.TextToken {
+			res.Title = strings.Join(strings.Fields(string(z.Text())), " ")
+		}
+	case atom.Html:
+		for hasAttr && res.Lang == "" {
+			var key, val []byte
+			key, val, hasAttr = z.TagAttr()
+			if string(key) == "lang" {
+				res.Lang = normLang(string(val))
+			}
+		}
+	}
 }
 
 // voidElement reports whether an element never has an end tag.
