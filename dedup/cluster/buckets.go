@@ -22,7 +22,8 @@ type BucketStats struct {
 }
 
 // Buckets sorts the band records of dir with at most sortMemory bytes in
-// memory, then walks each bucket in document order: each member is
+// memory (the signatures are read into memory too when they fit in
+// sortMemory), then walks each bucket in document order: each member is
 // compared with the bucket's first member and, if that is not similar
 // enough, with the member before it; pairs whose estimated similarity
 // reaches the threshold are written for the clusters step.
@@ -40,7 +41,7 @@ func Buckets(ctx context.Context, dir string, sortMemory int64, log *slog.Logger
 		sortMemory); err != nil {
 		return nil, fmt.Errorf("sorting band records in %s: %w", dir, err)
 	}
-	sigs, err := openSigs(dir, m.Params.K())
+	sigs, err := openSigs(dir, m.Params.K(), sortMemory)
 	if err != nil {
 		return nil, err
 	}
@@ -123,27 +124,45 @@ func Buckets(ctx context.Context, dir string, sortMemory int64, log *slog.Logger
 	return st, m.write(dir, "buckets")
 }
 
-// sigFile reads compact signatures by document number.
+// sigFile reads compact signatures by document number: from memory when
+// the whole file fits in the budget, else with one read per signature.
 type sigFile struct {
 	f   *os.File
 	k   int
+	all []byte
 	buf []byte
 }
 
-func openSigs(dir string, k int) (*sigFile, error) {
+func openSigs(dir string, k int, budget int64) (*sigFile, error) {
 	f, err := os.Open(filepath.Join(dir, sigsFile))
 	if err != nil {
 		return nil, err
 	}
-	return &sigFile{f: f, k: k, buf: make([]byte, 2*k)}, nil
+	s := &sigFile{f: f, k: k, buf: make([]byte, 2*k)}
+	if fi, err := f.Stat(); err == nil && fi.Size() <= budget {
+		s.all = make([]byte, fi.Size())
+		if _, err := io.ReadFull(f, s.all); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", f.Name(), err)
+		}
+	}
+	return s, nil
 }
 
 func (s *sigFile) read(doc uint64, dst minhash.Compact) error {
-	if _, err := s.f.ReadAt(s.buf, int64(doc)*int64(2*s.k)); err != nil {
+	off := int64(doc) * int64(2*s.k)
+	b := s.buf
+	if s.all != nil {
+		if off+int64(2*s.k) > int64(len(s.all)) {
+			return fmt.Errorf("%s: no signature for document %d: the work directory is "+
+				"inconsistent; rerun signatures", s.f.Name(), doc)
+		}
+		b = s.all[off : off+int64(2*s.k)]
+	} else if _, err := s.f.ReadAt(b, off); err != nil {
 		return fmt.Errorf("%s: reading signature of document %d: %w", s.f.Name(), doc, err)
 	}
 	for i := range dst[:s.k] {
-		dst[i] = binary.LittleEndian.Uint16(s.buf[2*i:])
+		dst[i] = binary.LittleEndian.Uint16(b[2*i:])
 	}
 	return nil
 }

@@ -98,7 +98,9 @@ func (r *recordReader) Close() error { return r.f.Close() }
 // sortRecords sorts the records of in into out with at most memory bytes
 // of records in memory: sorted runs are written next to out and merged.
 func sortRecords(in, out string, memory int64) (runs int, err error) {
-	per := max(int(memory/recordSize), 1024)
+	// Runs hold per records; growing the buffer by copying peaks at 1.5 times
+	// its size, so per is two thirds of what memory holds.
+	per := max(int(memory/recordSize*2/3), 1024)
 	src, err := openRecords(in)
 	if err != nil {
 		return 0, err
@@ -110,7 +112,7 @@ func sortRecords(in, out string, memory int64) (runs int, err error) {
 			os.Remove(p)
 		}
 	}()
-	buf := make([]record, 0, min(per, 1<<20))
+	buf := make([]record, 0, min(per, 1<<16))
 	flush := func() error {
 		slices.SortFunc(buf, cmpRecord)
 		p := filepath.Join(filepath.Dir(out), fmt.Sprintf(".run-%04d", len(paths)))
@@ -135,6 +137,11 @@ func sortRecords(in, out string, memory int64) (runs int, err error) {
 		}
 		if err != nil {
 			return 0, err
+		}
+		if len(buf) == cap(buf) {
+			grown := make([]record, len(buf), min(2*cap(buf), per))
+			copy(grown, buf)
+			buf = grown
 		}
 		buf = append(buf, r)
 		if len(buf) >= per {
