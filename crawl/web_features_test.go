@@ -1,0 +1,184 @@
+package crawl
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tokenmill/tokenmill/mill"
+)
+
+// siteWithSitemap serves a home page linking to /a only; /b and /c are
+// listed in a sitemap index that robots.txt names.
+func siteWithSitemap(t *testing.T, robotsHits *atomic.Int64) *httptest.Server {
+	var srv *httptest.Server
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		robotsHits.Add(1)
+		fmt.Fprintf(w, "User-agent: *\nAllow: /\nSitemap: %s/sitemap-index.xml\n", srv.URL)
+	})
+	mux.HandleFunc("/sitemap-index.xml", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<sitemap><loc>%s/sitemap-1.xml</loc></sitemap></sitemapindex>`, srv.URL)
+	})
+	mux.HandleFunc("/sitemap-1.xml", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
+			`<url><loc>%s/b</loc></url><url><loc> %s/c </loc></url>`+
+			`<url><loc>https://elsewhere.example/x</loc></url></urlset>`, srv.URL, srv.URL)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		links := ""
+		if r.URL.Path == "/" {
+			links = `<a href="/a">a</a>`
+		}
+		fmt.Fprint(w, htmlPage("Page "+r.URL.Path, links))
+	})
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestCrawlSitemaps(t *testing.T) {
+	var robots atomic.Int64
+	srv := siteWithSitemap(t, &robots)
+	for _, use := range []bool{false, true} {
+		cfg := testConfig(srv.URL + "/")
+		cfg.Sitemaps = use
+		c, _, err := crawlOnce(t, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"/", "/a"}
+		if use {
+			want = []string{"/", "/a", "/b", "/c"} // sitemaps are fetched in discovery order too
+		}
+		var got []string
+		for _, u := range c.urls() {
+			got = append(got, strings.TrimPrefix(u, srv.URL))
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("sitemaps %v: documents %v, want %v (drops %v)", use, got, want, c.skips)
+		}
+	}
+}
+
+func TestCrawlRobotsCacheExpires(t *testing.T) {
+	var robots atomic.Int64
+	srv := siteWithSitemap(t, &robots)
+	cfg := testConfig(srv.URL + "/")
+	cfg.HostParallel, cfg.Concurrency = 1, 1
+	cfg.RobotsTTL = 1 // nanosecond: every request finds the cache expired
+	if _, _, err := crawlOnce(t, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if n := robots.Load(); n < 2 {
+		t.Errorf("robots.txt fetched %d times with an expired cache", n)
+	}
+}
+
+func TestCrawlMaxPagesExact(t *testing.T) {
+	mux := http.NewServeMux()
+	var hits atomic.Int64
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		var links strings.Builder
+		for i := range 20 {
+			fmt.Fprintf(&links, `<a href="%s/%d">x</a>`, strings.TrimSuffix(r.URL.Path, "/"), i)
+		}
+		fmt.Fprint(w, htmlPage("Page "+r.URL.Path, links.String()))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for _, conc := range []int{1, 8} {
+		hits.Store(0)
+		cfg := testConfig(srv.URL + "/")
+		cfg.MaxPages, cfg.Concurrency, cfg.HostParallel = 37, conc, conc
+		cfg.RespectRobots = false
+		c, _, err := crawlOnce(t, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.docs) != 37 || hits.Load() != 37 {
+			t.Errorf("concurrency %d: %d documents, %d requests; want exactly 37", conc,
+				len(c.docs), hits.Load())
+		}
+	}
+}
+
+func TestCrawlOrderIndependentOfConcurrency(t *testing.T) {
+	dir := pythonDocs(t)
+	srv := httptest.NewServer(staticServer(dir))
+	defer srv.Close()
+	var orders []string
+	for _, conc := range []int{1, 6} {
+		cfg := pythonDocConfig(srv.URL)
+		cfg.MaxPages = 120
+		cfg.Concurrency, cfg.HostParallel = conc, conc
+		c, _, err := crawlOnce(t, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orders = append(orders, strings.Join(c.urls(), "\n"))
+	}
+	if orders[0] != orders[1] {
+		t.Error("documents come out in another order with 6 workers than with 1")
+	}
+}
+
+func TestJournalRefusesOtherSettings(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, htmlPage("x", ""))
+	}))
+	defer srv.Close()
+	state := t.TempDir()
+	cfg := testConfig(srv.URL + "/")
+	cfg.StateDir = state
+	if _, _, err := crawlOnce(t, cfg); err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxDepth = 1
+	src, _ := NewWebSource(cfg, nil)
+	err := src.Read(context.Background(), &collector{})
+	if err == nil || !strings.Contains(err.Error(), "new state_dir") {
+		t.Errorf("resuming with other settings: %v", err)
+	}
+	// A torn last line (a kill during a write) is cut off, not an error.
+	f, _ := os.OpenFile(filepath.Join(state, "journal.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"seq":7,"url":"http://x`)
+	f.Close()
+	cfg.MaxDepth = DefaultWebConfig().MaxDepth
+	c, _, err := crawlOnce(t, cfg)
+	if err != nil || len(c.docs) != 1 {
+		t.Errorf("after a torn line: %v, %d documents", err, len(c.docs))
+	}
+}
+
+func TestWebSpecFromYAMLValues(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "seeds.txt"), []byte("# seeds\nhttps://example.org/\n\n"), 0o644)
+	cfg, err := mill.NewConfig(&WebSpec, map[string]any{"urls": "seeds.txt",
+		"warc_dir": "warc", "max_depth": int64(2), "scope": "domain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wc, err := WebConfigFrom(cfg, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wc.Seeds) != 1 || wc.WARCDir != filepath.Join(dir, "warc") || wc.MaxDepth != 2 ||
+		wc.Delay.Seconds() != 1 || !wc.RespectRobots || wc.AllowPrivateNetworks {
+		t.Errorf("config %+v", wc)
+	}
+	if _, err := mill.NewConfig(&WebSpec, map[string]any{"scope": "planet"}); err == nil {
+		t.Error("scope planet accepted")
+	}
+	if _, err := NewWebSource(DefaultWebConfig(), nil); err == nil {
+		t.Error("a crawl without seeds was accepted")
+	}
+}
