@@ -61,7 +61,7 @@ func (ds *Dataset) Path(e Entry) string {
 // record batch. Rows it returns stay valid after the next batch is read.
 type ShardReader struct {
 	path   string
-	f      *os.File
+	f      io.Closer
 	r      *ipc.Reader
 	Layout string
 	batch  int
@@ -74,13 +74,51 @@ func OpenShard(path string) (*ShardReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := ipc.NewReader(f, ipc.WithAllocator(memory.DefaultAllocator),
-		ipc.WithBodySizeLimit(0))
+	return newShardReader(f, path)
+}
+
+// maxBodySize bounds the record batch bodies the reader accepts: the sink
+// writes at most batch_size (at most 256 MiB) plus one document (at most
+// 200 MiB). A damaged length above it is an error, not an allocation.
+var maxBodySize int64 = 512 << 20
+
+// cappedAllocator refuses (by a panic that the reader recovers into an
+// error) any single buffer larger than two bodies: a damaged compressed
+// buffer claims its uncompressed length, which arrow-go would otherwise
+// allocate whatever it says.
+type cappedAllocator struct{ memory.Allocator }
+
+func (a cappedAllocator) check(size int) {
+	if int64(size) > 2*maxBodySize {
+		panic(fmt.Sprintf("a buffer claims %d bytes, more than a shard batch can hold", size))
+	}
+}
+
+func (a cappedAllocator) Allocate(size int) []byte {
+	a.check(size)
+	return a.Allocator.Allocate(size)
+}
+
+func (a cappedAllocator) Reallocate(size int, b []byte) []byte {
+	a.check(size)
+	return a.Allocator.Reallocate(size, b)
+}
+
+// newShardReader reads an IPC stream from f, which it closes.
+//
+// Limitation: a damaged schema message can make arrow-go allocate for the
+// field count it claims before checking it against the message, which may
+// exhaust memory instead of returning an error. `tokenmill verify` checks a
+// shard's SHA-256 before it parses it, so damage is reported there first.
+func newShardReader(f io.ReadCloser, path string) (sr *ShardReader, err error) {
+	defer recoverDamage(path, &err)
+	r, err := ipc.NewReader(f, ipc.WithAllocator(cappedAllocator{memory.DefaultAllocator}),
+		ipc.WithBodySizeLimit(maxBodySize))
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("reading shard %s: %w", path, err)
 	}
-	sr := &ShardReader{path: path, f: f, r: r}
+	sr = &ShardReader{path: path, f: f, r: r}
 	sc := r.Schema()
 	switch {
 	case len(sc.FieldIndices(ColInputIDs)) > 0:
@@ -98,8 +136,17 @@ func OpenShard(path string) (*ShardReader, error) {
 // Schema returns the shard's schema.
 func (sr *ShardReader) Schema() *arrow.Schema { return sr.r.Schema() }
 
+// recoverDamage turns a panic of the Arrow reader on malformed input into
+// an error naming the file.
+func recoverDamage(path string, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("reading shard %s: damaged Arrow stream (%v)", path, p)
+	}
+}
+
 // Next returns the rows of the next record batch, or io.EOF after the last.
-func (sr *ShardReader) Next() ([]Row, error) {
+func (sr *ShardReader) Next() (rows []Row, err error) {
+	defer recoverDamage(sr.path, &err)
 	if !sr.r.Next() {
 		if err := sr.r.Err(); err != nil {
 			return nil, fmt.Errorf("reading shard %s, record batch %d: %w", sr.path, sr.batch,
@@ -109,7 +156,7 @@ func (sr *ShardReader) Next() ([]Row, error) {
 	}
 	rec := sr.r.RecordBatch()
 	sr.batch++
-	rows, err := decodeBatch(rec, sr.Layout)
+	rows, err = decodeBatch(rec, sr.Layout)
 	if err != nil {
 		return nil, fmt.Errorf("reading shard %s, record batch %d: %w", sr.path, sr.batch-1, err)
 	}

@@ -33,6 +33,7 @@ func Specs() []mill.Spec {
 			{Name: "max_shard_rows", Kind: mill.Int, Default: "0", HasMin: true, Min: 0,
 				Doc: "start a new shard after this many rows (0: no limit)"},
 			{Name: "batch_size", Kind: mill.Size, Default: "16MiB", HasMin: true, Min: 1,
+				HasMax: true, Max: 256 << 20,
 				Doc: "uncompressed bytes per Arrow record batch; bounds memory (about 5-6x)"},
 			{Name: "token_type", Kind: mill.String, Default: "int32",
 				Choices: []string{"int32", "uint16", "auto"},
