@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/tokenmill/tokenmill/dedup/minhash"
 )
@@ -41,6 +42,9 @@ func Buckets(ctx context.Context, dir string, sortMemory int64, log *slog.Logger
 		sortMemory); err != nil {
 		return nil, fmt.Errorf("sorting band records in %s: %w", dir, err)
 	}
+	// The sort buffer is garbage now; return it before the signatures
+	// take its place, so that the step stays within sortMemory.
+	debug.FreeOSMemory()
 	sigs, err := openSigs(dir, m.Params.K(), sortMemory)
 	if err != nil {
 		return nil, err
