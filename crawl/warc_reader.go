@@ -18,7 +18,7 @@ import (
 // offset; after one, Next resynchronizes on the next record.
 var (
 	ErrNotWARC         = errors.New("not a WARC or ARC file")
-	ErrUnsupportedComp = errors.New("compression not supported (gzip, zstd and plain are)")
+	ErrUnsupportedComp = errors.New("compression not supported (gzip, zstd, lz4 and plain are)")
 	ErrCorruptRecord   = errors.New("corrupt record")
 	ErrTruncatedRecord = errors.New("record cut short")
 )
@@ -61,9 +61,11 @@ func (r *WARCRecord) TargetURI() string {
 }
 
 // WARCReader reads the records of one WARC file: plain, gzip (one member
-// per record, or the whole file in one member) or zstd, and ARC files. It
+// per record, or the whole file in one member), zstd or lz4, and ARC files. It
 // survives corruption: Next returns a *RecordError for a damaged record
-// and, called again, continues with the next readable record.
+// and, called again, continues with the next readable record. LZ4 files
+// (lz4 frames, as FastWARC writes them) are read too; their offsets are
+// positions in the decompressed stream, and a damaged frame ends the file.
 type WARCReader struct {
 	name     string
 	maxBlock int64
@@ -99,7 +101,7 @@ func NewWARCReader(r io.ReadSeeker, name string, maxBlock int64) (*WARCReader, e
 		}
 		plain = d.IOReadCloser()
 	case n == 4 && bytes.Equal(magic[:], []byte{0x04, 0x22, 0x4d, 0x18}):
-		return nil, fmt.Errorf("%s: lz4: %w; decompress it first (lz4 -d)", name, ErrUnsupportedComp)
+		plain = newLZ4Reader(r)
 	default:
 		plain = r
 	}
@@ -185,6 +187,17 @@ func (w *WARCReader) Next() (*WARCRecord, error) {
 		}
 		return nil, &RecordError{File: w.name, Offset: ge.offset,
 			Err: fmt.Errorf("%w: gzip: %v", cause, ge.err)}
+	}
+	var re *RecordError
+	if err != nil && !errors.Is(err, io.EOF) && !errors.As(err, &re) {
+		// The decompressor failed outside a record (lz4, zstd): the rest
+		// of the file cannot be read.
+		w.dead = true
+		cause := ErrCorruptRecord
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			cause = ErrTruncatedRecord
+		}
+		return nil, &RecordError{File: w.name, Offset: w.pos, Err: fmt.Errorf("%w: %v", cause, err)}
 	}
 	return rec, err
 }

@@ -48,11 +48,11 @@ var archiveOutcomes = map[string]struct {
 	"resiliparse/LICENSE":                             {0, "not_warc:1"},
 	"resiliparse/block-sized-records.warc":            {0, ""}, // warcinfo-like records
 	"resiliparse/block-sized-records.warc.gz":         {0, ""},
-	"resiliparse/block-sized-records.warc.lz4":        {0, "unsupported_compression:1"},
+	"resiliparse/block-sized-records.warc.lz4":        {0, ""},
 	"resiliparse/clipped.warc.gz":                     {0, "truncated_record:1"},
 	"resiliparse/warcfile.warc":                       {16, ""},
 	"resiliparse/warcfile.warc.gz":                    {16, ""},
-	"resiliparse/warcfile.warc.lz4":                   {0, "unsupported_compression:1"},
+	"resiliparse/warcfile.warc.lz4":                   {16, ""},
 	"warcio/LICENSE":                                  {0, "not_warc:1"},
 	"warcio/bad.arc":                                  {0, "corrupt_record:1"},
 	"warcio/example-bad-non-chunked.warc.gz":          {1, ""},

@@ -34,6 +34,7 @@ func FuzzWARCReader(f *testing.F) {
 	f.Add([]byte(rec + rec))
 	f.Add([]byte(rec[:60]))
 	f.Add([]byte("filedesc://x 0.0.0.0 20200101000000 text/plain 3\nabc\n"))
+	f.Add([]byte("\x04\x22\x4d\x18\x64\x40\xa7\x0b\x00\x00\x80WARC/1.0\r\n\r\n\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewWARCReader(bytes.NewReader(data), "fuzz", 1<<20)
 		if err != nil {
