@@ -95,13 +95,18 @@ func encoderFor(b *testing.B, impl, name string) func(string) int {
 func BenchmarkLongPiece(b *testing.B) {
 	for _, size := range []int{10 << 10, 100 << 10} {
 		text := longPiece(size)
-		enc := mustGet(b, "cl100k_base")
-		b.Run("tokenmill/"+itoaKB(size), func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			for b.Loop() {
-				enc.Encode(text)
+		for _, impl := range []string{"tokenmill", "pkoukk", "tiktoken-go"} {
+			if impl == "pkoukk" && size > 10<<10 {
+				continue // seconds per run: quadratic
 			}
-		})
+			b.Run(impl+"/"+itoaKB(size), func(b *testing.B) {
+				encode := encoderFor(b, impl, "cl100k_base")
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					encode(text)
+				}
+			})
+		}
 	}
 }
 

@@ -148,10 +148,10 @@ func (r *ranks) mergeHeap(dst []int32, piece []byte, sc *scratch) []int32 {
 	heapInit(h)
 	for len(h) > 0 {
 		key := h[0]
-		h = heapPop(h)
 		rank, s := int32(key>>32), int32(uint32(key))
 		nd := &nodes[s]
 		if nd.id < 0 || nd.rank != rank {
+			h = heapPop(h)
 			continue
 		}
 		// Absorb the next part; the pair's rank is the joined token's id.
@@ -162,9 +162,14 @@ func (r *ranks) mergeHeap(dst []int32, piece []byte, sc *scratch) []int32 {
 		nd.rank = noRank
 		if nd.next >= 0 {
 			nodes[nd.next].prev = s
-			if nd.rank = r.joins.get(rank, nodes[nd.next].id); nd.rank != noRank {
-				h = heapPush(h, heapKey(nd.rank, int(s)))
-			}
+			nd.rank = r.joins.get(rank, nodes[nd.next].id)
+		}
+		// The part's new pair takes the place of the one just merged.
+		if nd.rank != noRank {
+			h[0] = heapKey(nd.rank, int(s))
+			heapDown(h, 0)
+		} else {
+			h = heapPop(h)
 		}
 		if p := nd.prev; p >= 0 {
 			if nodes[p].rank = r.joins.get(nodes[p].id, rank); nodes[p].rank != noRank {
@@ -182,8 +187,14 @@ func (r *ranks) mergeHeap(dst []int32, piece []byte, sc *scratch) []int32 {
 // heapKey orders candidates by rank, then by position.
 func heapKey(rank int32, pos int) uint64 { return uint64(rank)<<32 | uint64(uint32(pos)) }
 
+// The heap is 4-ary: half the depth of a binary heap, and the four
+// children of a node share a cache line.
+
 func heapInit(h []uint64) {
-	for i := len(h)/2 - 1; i >= 0; i-- {
+	if len(h) < 2 {
+		return
+	}
+	for i := (len(h) - 2) / 4; i >= 0; i-- {
 		heapDown(h, i)
 	}
 }
@@ -192,7 +203,7 @@ func heapPush(h []uint64, k uint64) []uint64 {
 	h = append(h, k)
 	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / 4
 		if h[p] <= k {
 			break
 		}
@@ -217,18 +228,22 @@ func heapDown(h []uint64, i int) {
 	n := len(h)
 	k := h[i]
 	for {
-		c := 2*i + 1
+		c := 4*i + 1
 		if c >= n {
 			break
 		}
-		if c+1 < n && h[c+1] < h[c] {
-			c++
+		// The smallest of up to four children.
+		m := c
+		for j := c + 1; j < c+4 && j < n; j++ {
+			if h[j] < h[m] {
+				m = j
+			}
 		}
-		if k <= h[c] {
+		if k <= h[m] {
 			break
 		}
-		h[i] = h[c]
-		i = c
+		h[i] = h[m]
+		i = m
 	}
 	h[i] = k
 }

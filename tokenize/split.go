@@ -56,6 +56,15 @@ const (
 
 func (set classSet) has(c uni.Class) bool { return set>>c&1 != 0 }
 
+// at is uni.Table.At. The hottest call sites test for ASCII first
+// themselves, since the compiler does not inline this.
+func at(t *uni.Table, s string, i int) (uni.Class, int) {
+	if b := s[i]; b < 0x80 {
+		return t.ASCII[b], 1
+	}
+	return t.At(s, i)
+}
+
 // runOf returns the end of the run of characters from i whose class is in
 // set. ASCII, most of most text, takes a table lookup per byte.
 func runOf(t *uni.Table, s string, i int, set classSet) int {
@@ -67,7 +76,7 @@ func runOf(t *uni.Table, s string, i int, set classSet) int {
 			i++
 			continue
 		}
-		c, w := t.At(s, i)
+		c, w := at(t, s, i)
 		if !set.has(c) {
 			break
 		}
@@ -126,7 +135,7 @@ func contraction(s string, i int, fold bool) int {
 func spaceEnd(t *uni.Table, s string, i int, newlines bool) int {
 	j, last, afterNL := i, i, -1
 	for j < len(s) {
-		c, w := t.At(s, j)
+		c, w := at(t, s, j)
 		if !c.IsSpace() {
 			break
 		}
@@ -157,11 +166,11 @@ func splitGPT2(t *uni.Table, s string, i int) int {
 	// (letters, numbers or other), unless whitespace follows.
 	start := i
 	if s[i] == ' ' && i+1 < len(s) {
-		if c, _ := t.At(s, i+1); !c.IsSpace() {
+		if c, _ := at(t, s, i+1); !c.IsSpace() {
 			start = i + 1
 		}
 	}
-	c, _ := t.At(s, start)
+	c, _ := at(t, s, start)
 	switch {
 	case c.IsLetter():
 		return runOf(t, s, start, letters)
@@ -181,7 +190,10 @@ func splitCL100K(t *uni.Table, s string, i int) int {
 	if e := contraction(s, i, true); e > 0 {
 		return e
 	}
-	c, w := t.At(s, i)
+	c, w := t.ASCII[s[i]&0x7f], 1
+	if s[i] >= 0x80 {
+		c, w = t.At(s, i)
+	}
 	switch {
 	case c.IsLetter():
 		return runOf(t, s, i, letters)
@@ -190,7 +202,7 @@ func splitCL100K(t *uni.Table, s string, i int) int {
 	case c != uni.Newline && i+w < len(s):
 		// One character that is no letter, number or newline may lead a
 		// run of letters.
-		if c2, _ := t.At(s, i+w); c2.IsLetter() {
+		if c2, _ := at(t, s, i+w); c2.IsLetter() {
 			return runOf(t, s, i+w, letters)
 		}
 	}
@@ -203,7 +215,7 @@ func splitCL100K(t *uni.Table, s string, i int) int {
 // numbers3 matches \p{N}{1,3} at i, which holds a number.
 func numbers3(t *uni.Table, s string, i int) int {
 	for k := 0; k < 3 && i < len(s); k++ {
-		c, w := t.At(s, i)
+		c, w := at(t, s, i)
 		if c != uni.Number {
 			break
 		}
@@ -218,7 +230,7 @@ func otherRun(t *uni.Table, s string, i int, c uni.Class, slash bool) int {
 	start := i
 	if s[i] == ' ' && i+1 < len(s) {
 		start = i + 1
-		c, _ = t.At(s, start)
+		c, _ = at(t, s, start)
 	}
 	if !isOther(c) {
 		return -1

@@ -11,7 +11,10 @@ import "github.com/tokenmill/tokenmill/tokenize/internal/uni"
 // Call [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}] the head class and
 // [\p{Ll}\p{Lm}\p{Lo}\p{M}] the tail class; Lm, Lo and marks are in both.
 func splitO200K(t *uni.Table, s string, i int) int {
-	c, w := t.At(s, i)
+	c, w := t.ASCII[s[i]&0x7f], 1
+	if s[i] >= 0x80 {
+		c, w = t.At(s, i)
+	}
 	// The optional leading character: anything but \r, \n, letters and
 	// numbers. A backtracking engine tries the word alternatives with it
 	// first, then without it.
@@ -50,7 +53,10 @@ func splitO200K(t *uni.Table, s string, i int) int {
 func o200kHeadTail(t *uni.Table, s string, p int) int {
 	q, afterBoth := p, -1
 	for q < len(s) {
-		c, w := t.At(s, q)
+		c, w := t.ASCII[s[q]&0x7f], 1
+		if s[q] >= 0x80 {
+			c, w = t.At(s, q)
+		}
 		if !heads.has(c) {
 			if c == uni.Lower {
 				return runOf(t, s, q, tails)
