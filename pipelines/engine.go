@@ -77,15 +77,9 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 	// caller's cancellation, which stages and sink never see.
 	abortCtx, abort := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer abort(nil)
-	readCtx, stopRead := context.WithCancel(abortCtx)
+	readCtx, stopRead := context.WithCancel(ctx)
 	defer stopRead()
-	go func() {
-		select {
-		case <-ctx.Done():
-			stopRead()
-		case <-readCtx.Done():
-		}
-	}()
+	defer context.AfterFunc(abortCtx, stopRead)()
 
 	var committed uint64
 	if r, ok := e.Sink.Sink.(mill.Resumer); ok {
@@ -109,7 +103,7 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 	}
 
 	// Sources, one after another, in order.
-	head := make(chan *mill.Document, buf)
+	head := make(chan batch, buf)
 	var interrupted atomic.Bool
 	var wg sync.WaitGroup
 	var srcErr error
@@ -118,7 +112,10 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 		defer wg.Done()
 		defer close(head)
 		em := &emitter{ctx: readCtx, out: head, counters: srcC, log: log, committed: committed,
-			replayed: &e.replayed}
+			replayed: &e.replayed, maxDocs: batchDocs, maxBytes: batchBytes}
+		// Whatever is batched when the sources end, or stop, still goes on:
+		// those documents were read and their outcome must be committed.
+		defer em.flush()
 		for _, s := range e.Sources {
 			em.name = s.Name
 			err := s.Source.Read(readCtx, em)
@@ -142,11 +139,11 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 	for i, st := range e.Stages {
 		c := newCounters(st.Name, "stage")
 		e.counters = append(e.counters, c)
-		out := make(chan *mill.Document, buf)
+		out := make(chan batch, buf)
 		r := &stageRunner{st: st, c: c, log: log.With("stage", st.Name),
 			skipReplay: i > lastStateful}
 		wg.Add(1)
-		go func(in <-chan *mill.Document) {
+		go func(in <-chan batch) {
 			defer wg.Done()
 			defer close(out)
 			r.run(abortCtx, in, out)
@@ -161,22 +158,24 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for d := range ch {
-			if d.Replay || d.Seq < committed {
-				continue
-			}
+		for b := range ch {
 			if sinkErr != nil {
 				continue // drain so upstream can finish
 			}
 			t0 := time.Now()
-			sinkC.addIn(d.Size())
-			if err := e.Sink.Sink.Write(abortCtx, d); err != nil {
-				sinkErr = fmt.Errorf("%s: writing document %s: %w", e.Sink.Name, d.ID, err)
-				abort(sinkErr)
-				stopRead()
-				continue
+			for _, d := range b {
+				if d.Replay || d.Seq < committed {
+					continue
+				}
+				sinkC.addIn(d.Size())
+				if err := e.Sink.Sink.Write(abortCtx, d); err != nil {
+					sinkErr = fmt.Errorf("%s: writing document %s: %w", e.Sink.Name, d.ID, err)
+					abort(sinkErr)
+					stopRead()
+					break
+				}
+				sinkC.addOut(d.Size())
 			}
-			sinkC.addOut(d.Size())
 			sinkC.addBusy(time.Since(t0))
 		}
 	}()
@@ -248,16 +247,35 @@ func (e *Engine) summary(elapsed time.Duration) *Summary {
 	return s
 }
 
+// Documents travel between stages in batches, which keeps the cost of
+// channel hand-offs per document small. A batch is cut after batchDocs
+// documents or batchBytes of text, whichever comes first, and when the source
+// has been slow (batchWait), so that a crawl's documents do not wait long.
+const (
+	batchDocs  = 64
+	batchBytes = 1 << 20
+	batchWait  = 100 * time.Millisecond
+)
+
+// batch is a run of documents in input order.
+type batch []*mill.Document
+
 // emitter is the mill.Emitter the engine hands to sources.
 type emitter struct {
 	ctx       context.Context
-	out       chan<- *mill.Document
+	out       chan<- batch
 	counters  *Counters
 	log       *slog.Logger
 	name      string
 	seq       uint64
 	committed uint64
 	replayed  *atomic.Int64
+
+	maxDocs    int
+	maxBytes   int64
+	cur        batch
+	curBytes   int64
+	curStarted time.Time
 }
 
 func (em *emitter) Emit(d *mill.Document) error {
@@ -266,20 +284,34 @@ func (em *emitter) Emit(d *mill.Document) error {
 	}
 	d.Seq = em.seq
 	d.Replay = d.Seq < em.committed
-	replay, size := d.Replay, d.Size() // d belongs downstream once sent
-	select {
-	case em.out <- d:
-	case <-em.ctx.Done():
-		return em.ctx.Err()
-	}
-	// Counted only once handed over: a document the source read but could
-	// not pass on before an interruption is read again on resume.
 	em.seq++
-	if replay {
+	size := d.Size()
+	if d.Replay {
 		em.replayed.Add(1)
 	} else {
 		em.counters.addIn(size)
 		em.counters.addOut(size)
+	}
+	if len(em.cur) == 0 {
+		em.curStarted = time.Now()
+	}
+	em.cur = append(em.cur, d)
+	em.curBytes += size
+	if len(em.cur) >= em.maxDocs || em.curBytes >= em.maxBytes ||
+		time.Since(em.curStarted) >= batchWait {
+		return em.flush()
+	}
+	return nil
+}
+
+// flush hands the current batch downstream. It blocks until downstream
+// takes it, also after an interruption: its documents were counted as read,
+// so they must be processed and committed. Downstream always drains, even
+// after a fatal error, so the send cannot block forever.
+func (em *emitter) flush() error {
+	if len(em.cur) > 0 {
+		em.out <- em.cur
+		em.cur, em.curBytes = nil, 0
 	}
 	return nil
 }

@@ -20,14 +20,12 @@ type stageRunner struct {
 	skipReplay bool
 }
 
-func (r *stageRunner) run(ctx context.Context, in <-chan *mill.Document, out chan<- *mill.Document) {
+func (r *stageRunner) run(ctx context.Context, in <-chan batch, out chan<- batch) {
 	if r.st.Workers <= 1 {
-		for d := range in {
-			if r.process(ctx, d) {
-				if !send(ctx, out, d) {
-					drain(in)
-					return
-				}
+		for b := range in {
+			if b = r.processBatch(ctx, b); len(b) > 0 && !send(ctx, out, b) {
+				drain(in)
+				return
 			}
 		}
 		return
@@ -35,30 +33,43 @@ func (r *stageRunner) run(ctx context.Context, in <-chan *mill.Document, out cha
 	r.runParallel(ctx, in, out)
 }
 
-// runParallel hands documents to workers and emits results in input order.
-// The pending queue bounds how many documents are in flight.
-func (r *stageRunner) runParallel(ctx context.Context, in <-chan *mill.Document,
-	out chan<- *mill.Document) {
+// processBatch runs the processor over b and returns the documents that go
+// on, reusing b's array.
+func (r *stageRunner) processBatch(ctx context.Context, b batch) batch {
+	t0 := time.Now()
+	kept := b[:0]
+	for _, d := range b {
+		if r.process(ctx, d) {
+			kept = append(kept, d)
+		}
+	}
+	r.c.addBusy(time.Since(t0))
+	return kept
+}
+
+// runParallel hands batches to workers and emits results in input order.
+// The pending queue bounds how many batches are in flight.
+func (r *stageRunner) runParallel(ctx context.Context, in <-chan batch, out chan<- batch) {
 	type job struct {
-		d    *mill.Document
-		done chan bool
+		b    batch
+		done chan batch
 	}
 	n := r.st.Workers
 	jobs := make(chan job, n)
-	pending := make(chan job, 4*n)
+	pending := make(chan job, 2*n)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.done <- r.process(ctx, j.d)
+				j.done <- r.processBatch(ctx, j.b)
 			}
 		}()
 	}
 	go func() {
-		for d := range in {
-			j := job{d: d, done: make(chan bool, 1)}
+		for b := range in {
+			j := job{b: b, done: make(chan batch, 1)}
 			pending <- j
 			jobs <- j
 		}
@@ -67,9 +78,9 @@ func (r *stageRunner) runParallel(ctx context.Context, in <-chan *mill.Document,
 	}()
 	ok := true
 	for j := range pending {
-		keep := <-j.done
-		if keep && ok {
-			ok = send(ctx, out, j.d)
+		kept := <-j.done
+		if ok && len(kept) > 0 {
+			ok = send(ctx, out, kept)
 		}
 	}
 	wg.Wait()
@@ -84,9 +95,7 @@ func (r *stageRunner) process(ctx context.Context, d *mill.Document) (keep bool)
 	if !d.Replay {
 		r.c.addIn(d.Size())
 	}
-	t0 := time.Now()
 	err := r.call(ctx, d)
-	r.c.addBusy(time.Since(t0))
 	if d.Replay {
 		return err == nil
 	}
@@ -121,16 +130,16 @@ func (r *stageRunner) call(ctx context.Context, d *mill.Document) (err error) {
 	return r.st.Proc.Process(ctx, d)
 }
 
-func send(ctx context.Context, out chan<- *mill.Document, d *mill.Document) bool {
+func send(ctx context.Context, out chan<- batch, b batch) bool {
 	select {
-	case out <- d:
+	case out <- b:
 		return true
 	case <-ctx.Done():
 		return false
 	}
 }
 
-func drain(in <-chan *mill.Document) {
+func drain(in <-chan batch) {
 	for range in {
 	}
 }
