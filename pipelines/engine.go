@@ -46,7 +46,9 @@ type Engine struct {
 	Sources []NamedSource
 	Stages  []NamedStage
 	Sink    NamedSink
-	// Buffer is the capacity of each channel between stages (default 64).
+	// Buffer is the capacity of each channel between stages, in batches of
+	// up to 64 documents or 1 MiB of text (default 4). With W workers a
+	// parallel stage holds up to 3W more batches in flight.
 	Buffer int
 	Logger *slog.Logger
 	// Progress, when set, is called about every 200ms with the documents and
@@ -70,7 +72,7 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 	}
 	buf := e.Buffer
 	if buf <= 0 {
-		buf = 64
+		buf = 4
 	}
 
 	// abortCtx ends everything on a fatal error; readCtx also ends on the
