@@ -64,6 +64,13 @@ func newBadServer(t *testing.T) *badServer {
 			`<p>これは日本語のページです。文字コードはシフトJISです。</p>` +
 			strings.Repeat("<p>東京は日本の首都であり、多くの人々が住んでいます。</p>", 6) +
 			`</article></body></html>`)
+	// The same pages with no declaration at all: the charset is sniffed.
+	cp1252Bare, _ := charmap.Windows1252.NewEncoder().String(
+		htmlPage("Café bare", "Crème brûlée, naïve façade, déjà vu — à la carte."))
+	sjisBare, _ := japanese.ShiftJIS.NewEncoder().String(
+		`<html><head><title>日本語</title></head><body><article>` +
+			strings.Repeat("<p>これは日本語のページです。東京は日本の首都であり、多くの人々が住んでいます。</p>", 8) +
+			`</article></body></html>`)
 	binary := make([]byte, 4096)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range binary {
@@ -143,6 +150,14 @@ func newBadServer(t *testing.T) *badServer {
 		"/sjis": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprint(w, sjisBody)
+		},
+		"/cp1252-bare": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, cp1252Bare)
+		},
+		"/sjis-bare": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, sjisBare)
 		},
 		"/invalid-utf8": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -249,6 +264,12 @@ func TestCrawlMisbehavingServer(t *testing.T) {
 	}
 	if d := docs[s.URL+"/sjis"]; d != nil && !strings.Contains(d.Text, "これは日本語のページです") {
 		t.Errorf("Shift_JIS page decoded wrongly: %q", d.Text)
+	}
+	if d := docs[s.URL+"/cp1252-bare"]; d == nil || !strings.Contains(d.Text, "Crème brûlée, naïve façade, déjà vu") {
+		t.Errorf("undeclared Windows-1252 page decoded wrongly: %v", d)
+	}
+	if d := docs[s.URL+"/sjis-bare"]; d == nil || !strings.Contains(d.Text, "東京は日本の首都") {
+		t.Errorf("undeclared Shift_JIS page decoded wrongly: %v", d)
 	}
 	if d := docs[s.URL+"/invalid-utf8"]; d != nil && !strings.Contains(d.Text, "bad bytes \uFFFD") {
 		t.Errorf("invalid UTF-8 not replaced: %q", d.Text)
