@@ -92,7 +92,7 @@ type Sink struct {
 	eot     int32
 	pad     int32
 
-	received   uint64          // one past the highest Seq received
+	received   uint64          // one past the highest Seq received in this run
 	prevRecv   uint64          // Received of the manifest resumed from
 	prevPend   map[uint64]bool // Pending of the manifest resumed from
 	prevPendSl []uint64
@@ -158,10 +158,16 @@ func (s *Sink) open(resume bool, splits []string) error {
 	fresh := &Manifest{Format: ManifestFormat, Layout: s.opt.Layout,
 		Compression: s.opt.Compression, Config: s.opt.fingerprint(), Splits: splits,
 		Shards: []Entry{}}
-	if len(entries) == 0 {
-		// The manifest exists from the start, so that a run killed before
+	if onlyTemporaries(entries) {
+		// Empty, or left by a run killed before its first manifest: start
+		// afresh. The manifest exists from the start, so that a run killed before
 		// its first shard can resume too.
 		s.m = fresh
+		for _, e := range entries {
+			if err := os.Remove(filepath.Join(s.dir, e.Name())); err != nil {
+				return err
+			}
+		}
 		if err := os.MkdirAll(s.dir, 0o755); err != nil {
 			return err
 		}
@@ -192,7 +198,7 @@ func (s *Sink) open(resume bool, splits []string) error {
 		return err
 	}
 	s.m = m
-	s.received, s.prevRecv = m.Received, m.Received
+	s.prevRecv = m.Received
 	s.prevPend = make(map[uint64]bool, len(m.Pending))
 	for _, p := range m.Pending {
 		s.prevPend[p] = true
@@ -200,6 +206,17 @@ func (s *Sink) open(resume bool, splits []string) error {
 	s.prevPendSl = slices.Clone(m.Pending)
 	s.m.Complete = false
 	return nil
+}
+
+// onlyTemporaries reports whether a directory listing holds nothing but
+// the sink's temporary first manifest (or nothing at all).
+func onlyTemporaries(entries []os.DirEntry) bool {
+	for _, e := range entries {
+		if e.IsDir() || e.Name() != ManifestName+".tmp" {
+			return false
+		}
+	}
+	return true
 }
 
 // removeUnlisted deletes shard files and temporaries that no manifest
@@ -375,7 +392,8 @@ func (s *Sink) saveManifest() error {
 	recv := max(s.received, s.prevRecv)
 	for _, p := range s.prevPendSl {
 		if p >= s.received {
-			pending = append(pending, p) // not yet seen again in this run
+			// Pending in the run resumed from and not seen again yet.
+			pending = append(pending, p)
 		}
 	}
 	slices.Sort(pending)

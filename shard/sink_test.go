@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -263,6 +264,17 @@ func checkExactlyOnce(t *testing.T, dir string, opt Options, docs []*mill.Docume
 		for _, d := range docs {
 			want = append(want, d.Tokens...)
 		}
+		if opt.Validation > 0 {
+			// Files are read train first, then validation.
+			want = want[:0]
+			for _, val := range []bool{false, true} {
+				for _, d := range docs {
+					if IsValidation(d.ID, opt.Validation) == val {
+						want = append(want, d.Tokens...)
+					}
+				}
+			}
+		}
 		if opt.ShuffleWindow == 0 && !slices.Equal(stream, want) {
 			t.Fatalf("packed stream of %d tokens differs from the input's %d", len(stream),
 				len(want))
@@ -312,5 +324,100 @@ func TestSinkSkipsDocumentTooLargeForArrow(t *testing.T) {
 	s := writeAll(t, testOptions(dir), testEnv(false), docs)
 	if rows := readDocs(t, dir); len(rows) != 4 || s.Summary()["skipped_too_large"] != 1 {
 		t.Fatalf("%d rows, summary %v", len(rows), s.Summary())
+	}
+}
+
+// TestSinkManyCrashes chains many crashes at seeded random points, each
+// resumed run seeing a little more input, and checks exactly-once output.
+func TestSinkManyCrashes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*Options)
+	}{
+		{"split", func(o *Options) { o.Validation = 0.3 }},
+		{"shuffled_split", func(o *Options) { o.ShuffleWindow, o.Validation = 11, 0.3 }},
+		{"packed_split", func(o *Options) { o.Layout, o.Validation = LayoutPacked, 0.3 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			opt := testOptions(dir)
+			opt.MaxShardSize = 1500
+			tc.edit(&opt)
+			docs := testDocs(600, 1000)
+			rng := rand.New(rand.NewPCG(3, 4))
+			// Each run is killed somewhere between the first document it
+			// is given and a little past where the previous run got to.
+			reach := 0
+			for i := range 25 {
+				m, _ := ReadManifest(dir)
+				from := 0
+				if m != nil {
+					from = int(m.Committed)
+				}
+				end := min(len(docs), from+rng.IntN(reach-from+60))
+				reach = max(reach, end)
+				crashAfter(t, opt, i > 0, cloneDocs(docs[:end]))
+			}
+			s, err := newSink(opt, testEnv(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			from, _ := s.Committed()
+			for _, d := range cloneDocs(docs) {
+				if d.Seq >= from {
+					if err := s.Write(t.Context(), d); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := s.Close(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(dir); err != nil {
+				t.Fatal(err)
+			}
+			checkExactlyOnce(t, dir, opt, docs)
+		})
+	}
+}
+
+// TestResumeKeepsUnseenPending commits a shard in a resumed run before it
+// has seen again every document the earlier run left pending: those must
+// stay pending in the new manifest.
+func TestResumeKeepsUnseenPending(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	opt := testOptions(dir)
+	opt.Validation = 0.5
+	docs := testDocs(100, 1000)
+	crashAfter(t, opt, false, cloneDocs(docs))
+	m, _ := ReadManifest(dir)
+	if len(m.Pending) < 2 {
+		t.Fatalf("pending %v: want at least two", m.Pending)
+	}
+	s, err := newSink(opt, testEnv(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := docs[m.Pending[0]]
+	if err := s.Write(t.Context(), cloneDocs([]*mill.Document{first})[0]); err != nil {
+		t.Fatal(err)
+	}
+	for _, sw := range s.splits {
+		if sw.fw != nil {
+			if err := sw.commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	m2, _ := ReadManifest(dir)
+	for _, p := range m.Pending[1:] {
+		if !slices.Contains(m2.Pending, p) {
+			t.Fatalf("document %d, pending before and not seen again, is no longer pending "+
+				"(%v)", p, m2.Pending)
+		}
+	}
+	if m2.Committed != m.Pending[1] || m2.Received != m.Received {
+		t.Fatalf("committed %d received %d; want %d %d", m2.Committed, m2.Received,
+			m.Pending[1], m.Received)
 	}
 }
