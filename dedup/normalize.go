@@ -3,6 +3,7 @@ package dedup
 import (
 	"crypto/sha256"
 	"hash"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,6 +29,7 @@ type ExactHasher struct {
 
 // NewExactHasher returns a hasher; it reuses its buffers across calls.
 func NewExactHasher() *ExactHasher {
+	nfcSafeOnce.Do(initNFCSafe)
 	return &ExactHasher{h: sha256.New(), buf: make([]byte, 0, 32<<10), sum: make([]byte, 0, 32)}
 }
 
@@ -36,9 +38,48 @@ var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': 
 
 // Key returns the key of text.
 func (x *ExactHasher) Key(text string) Key128 {
+	if k, ok := x.key(text, true); ok {
+		return k
+	}
+	// A rune outside the ranges known to be in NFC: check, and normalize
+	// if needed.
 	if !norm.NFC.IsNormalString(text) {
 		text = norm.NFC.String(text)
 	}
+	k, _ := x.key(text, false)
+	return k
+}
+
+// nfcSafeLimit bounds the runes nfcSafe knows; above it every rune is
+// checked by the norm package.
+const nfcSafeLimit = 0xA000
+
+var (
+	nfcSafeOnce sync.Once
+	nfcSafeBits [nfcSafeLimit / 64]uint64
+)
+
+// nfcSafe reports whether NFC leaves r unchanged whatever precedes it: r is
+// in NFC on its own and starts a new segment (so no combining mark, no
+// singleton such as the Ohm sign, nothing that composes with a previous
+// rune). A rune after it that could change it is itself not safe.
+func nfcSafe(r rune) bool {
+	return r < nfcSafeLimit && nfcSafeBits[r/64]&(1<<(r%64)) != 0
+}
+
+func initNFCSafe() {
+	for r := rune(0); r < nfcSafeLimit; r++ {
+		s := string(r)
+		if utf8.ValidRune(r) && norm.NFC.IsNormalString(s) &&
+			norm.NFC.PropertiesString(s).BoundaryBefore() {
+			nfcSafeBits[r/64] |= 1 << (r % 64)
+		}
+	}
+}
+
+// key hashes text with white space collapsed. With check set it stops and
+// reports false at the first rune that NFC might change.
+func (x *ExactHasher) key(text string, check bool) (Key128, bool) {
 	x.h.Reset()
 	buf := x.buf[:0]
 	for i := 0; i < len(text); {
@@ -49,16 +90,23 @@ func (x *ExactHasher) Key(text string) Key128 {
 		}
 		end := i
 		for end < len(text) {
-			if c := text[end]; c < utf8.RuneSelf {
+			c := text[end]
+			if c < utf8.RuneSelf {
 				if asciiSpace[c] {
 					break
 				}
 				end++
-			} else if r, n := utf8.DecodeRuneInString(text[end:]); unicode.IsSpace(r) {
-				break
-			} else {
-				end += n
+				continue
 			}
+			r, n := utf8.DecodeRuneInString(text[end:])
+			if check && !nfcSafe(r) {
+				x.buf = buf[:0]
+				return Key128{}, false
+			}
+			if unicode.IsSpace(r) {
+				break
+			}
+			end += n
 		}
 		if len(buf) > 0 {
 			buf = append(buf, ' ')
@@ -75,7 +123,7 @@ func (x *ExactHasher) Key(text string) Key128 {
 	var k Key128
 	x.sum = x.h.Sum(x.sum[:0])
 	copy(k[:], x.sum)
-	return k
+	return k, true
 }
 
 func skipSpace(text string, i int) int {

@@ -224,3 +224,21 @@ func itoa(i int) string {
 		}
 	}
 }
+
+func TestExactKeyNormalizesUnicode(t *testing.T) {
+	h := NewExactHasher()
+	same := [][2]string{
+		{"Cafe\u0301 noir", "Caf\u00e9 noir"},                        // combining accent
+		{"100 \u2126 resistor", "100 \u03a9 resistor"},               // Ohm sign, a singleton
+		{"\u1100\u1161 \u304b\u3099", "\uac00 \u304c"},               // Hangul jamo, kana voicing
+		{"\u201cQuoted\u201d \u2122", "\u201cQuoted\u201d   \u2122"}, // safe runes, spaces
+	}
+	for _, c := range same {
+		if h.Key(c[0]) != h.Key(c[1]) {
+			t.Errorf("%q and %q have different keys", c[0], c[1])
+		}
+	}
+	if h.Key("\u00e9") == h.Key("e") {
+		t.Error("é and e share a key: exact dedup must keep accents")
+	}
+}
