@@ -49,8 +49,8 @@ func figures(st *Stats) []figure {
 	if st.CompressionRatio > 0 {
 		f = append(f, figure{"compression ratio", fmt.Sprintf("%.2f×", st.CompressionRatio)})
 	}
-	f = append(f, figure{"median length", fmt.Sprintf("%d tokens", st.Length.Quantiles["p50"])})
-	f = append(f, figure{"p90 length", fmt.Sprintf("%d tokens", st.Length.Quantiles["p90"])})
+	f = append(f, figure{"median length", human(st.Length.Quantiles["p50"]) + " tokens"})
+	f = append(f, figure{"p90 length", human(st.Length.Quantiles["p90"]) + " tokens"})
 	if st.Vocab.Size > 0 {
 		f = append(f, figure{"vocabulary used", fmt.Sprintf("%.1f%% of %s", 100*st.Vocab.Share,
 			human(int64(st.Vocab.Size)))})
@@ -211,6 +211,14 @@ var reportTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"human": human,
 	"pct":   func(f float64) string { return fmt.Sprintf("%.2f%%", 100*f) },
 	"quote": strconv.Quote,
+	"dropped": func(m map[string]int64) string {
+		var parts []string
+		for r, n := range m {
+			parts = append(parts, r+" "+human(n))
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, ", ")
+	},
 }).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -255,6 +263,9 @@ td:first-child,th:first-child{text-align:left}code{background:#f1f2f7;padding:0 
 
 <h2>Drops per stage</h2>
 {{.DropChart}}
+{{if .S.Drops}}<table id="stages"><tr><th>stage</th><th>documents in</th><th>out</th><th>dropped</th></tr>
+{{range .S.Drops}}<tr><td>{{.Stage}}</td><td>{{human .In}}</td><td>{{human .Out}}</td><td>{{dropped .Dropped}}</td></tr>
+{{end}}</table>{{end}}
 
 <h2>End-of-text placement</h2>
 <p id="eot" class="{{if .S.EOT.OK}}ok{{else}}bad{{end}}">{{.S.EOT.Verdict}}{{if .S.EOT.Known}} (id {{.S.EOT.ID}}, {{human .S.EOT.Count}} occurrences){{end}}</p>
