@@ -142,9 +142,21 @@ func TestJournalRefusesOtherSettings(t *testing.T) {
 	if _, _, err := crawlOnce(t, cfg); err != nil {
 		t.Fatal(err)
 	}
+	// A second crawl on the same state directory is refused while one runs.
+	j, _, err := openJournal(state, (&WebSource{cfg: cfg}).fingerprint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, _ := NewWebSource(cfg, nil)
+	if err := busy.Read(context.Background(), &collector{}); err == nil ||
+		!strings.Contains(err.Error(), "in use") {
+		t.Errorf("a state directory in use was accepted: %v", err)
+	}
+	j.close()
+
 	cfg.MaxDepth = 1
 	src, _ := NewWebSource(cfg, nil)
-	err := src.Read(context.Background(), &collector{})
+	err = src.Read(context.Background(), &collector{})
 	if err == nil || !strings.Contains(err.Error(), "new state_dir") {
 		t.Errorf("resuming with other settings: %v", err)
 	}

@@ -65,6 +65,10 @@ func openJournal(dir, fingerprint string) (*journal, []*result, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening crawl journal: %w", err)
 	}
+	if err := lockJournal(f); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
 	j := &journal{f: f, path: path, lastSync: time.Now()}
 	results, good, err := readJournal(f, path, fingerprint)
 	if err != nil {
