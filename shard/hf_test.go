@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,5 +173,20 @@ func TestVerifyFindsDamage(t *testing.T) {
 	os.Remove(filepath.Join(dir, m.Shards[2].File))
 	if err := Verify(dir); err == nil {
 		t.Fatal("a damaged directory verified")
+	}
+}
+
+func TestSeqSetJSON(t *testing.T) {
+	in := SeqSet{3, 4, 5, 9, 11, 12}
+	b, err := json.Marshal(in)
+	if err != nil || string(b) != `[[3,5],[9,9],[11,12]]` {
+		t.Fatalf("%s %v", b, err)
+	}
+	var out SeqSet
+	if err := json.Unmarshal(b, &out); err != nil || !slices.Equal(out, in) {
+		t.Fatalf("%v %v", out, err)
+	}
+	if err := json.Unmarshal([]byte(`[[5,3]]`), &out); err == nil {
+		t.Fatal("a reversed range was accepted")
 	}
 }

@@ -50,13 +50,49 @@ type Manifest struct {
 	Received uint64 `json:"received_docs"`
 	// Pending lists the sequence numbers between Committed and Received
 	// that were not yet in a committed shard.
-	Pending []uint64 `json:"pending_docs,omitempty"`
+	Pending SeqSet `json:"pending_docs,omitempty"`
 	// State carries the split writers' resumable state (packing carry,
 	// shuffle window counters).
 	State map[string]*SplitState `json:"state,omitempty"`
 	// Complete is set when Close has given every shard its final name and
 	// written the Hugging Face metadata.
 	Complete bool `json:"complete"`
+}
+
+// SeqSet is a sorted set of sequence numbers. Its JSON form is a list of
+// inclusive ranges, [[first, last], …], which keeps the manifest small when
+// a shard's worth of consecutive documents is pending.
+type SeqSet []uint64
+
+// MarshalJSON writes the set as ranges.
+func (s SeqSet) MarshalJSON() ([]byte, error) {
+	ranges := [][2]uint64{}
+	for _, v := range s {
+		if n := len(ranges); n > 0 && ranges[n-1][1]+1 == v {
+			ranges[n-1][1] = v
+			continue
+		}
+		ranges = append(ranges, [2]uint64{v, v})
+	}
+	return json.Marshal(ranges)
+}
+
+// UnmarshalJSON reads the set from ranges.
+func (s *SeqSet) UnmarshalJSON(b []byte) error {
+	var ranges [][2]uint64
+	if err := json.Unmarshal(b, &ranges); err != nil {
+		return err
+	}
+	*s = (*s)[:0]
+	for _, r := range ranges {
+		if r[1] < r[0] || r[1]-r[0] > 1<<32 {
+			return fmt.Errorf("pending range %v is not [first, last]", r)
+		}
+		for v := r[0]; v <= r[1]; v++ {
+			*s = append(*s, v)
+		}
+	}
+	return nil
 }
 
 // Entry is one committed shard.

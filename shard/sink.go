@@ -203,7 +203,7 @@ func (s *Sink) open(resume bool, splits []string) error {
 	for _, p := range m.Pending {
 		s.prevPend[p] = true
 	}
-	s.prevPendSl = slices.Clone(m.Pending)
+	s.prevPendSl = slices.Clone([]uint64(m.Pending))
 	s.m.Complete = false
 	return nil
 }
