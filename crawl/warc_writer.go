@@ -2,7 +2,6 @@ package crawl
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base32"
@@ -19,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // WARCWriter writes WARC 1.1 files, one gzip member per record, so a
@@ -134,15 +135,16 @@ func (w *WARCWriter) WriteExchange(e *exchange) error {
 		{"Content-Type", "application/http;msgtype=request"},
 	}
 
+	// Compress outside the lock: workers write concurrently.
+	members := gzipRecord(nil, reqFields, req.Bytes())
+	members = gzipRecord(members, respFields, head.Bytes(), e.Raw)
+
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.ensureFile(); err != nil {
 		return err
 	}
-	if err := w.writeRecord(reqFields, req.Bytes()); err != nil {
-		return err
-	}
-	if err := w.writeRecord(respFields, head.Bytes(), e.Raw); err != nil {
+	if err := w.write(members); err != nil {
 		return err
 	}
 	if w.size >= w.maxSize {
@@ -193,19 +195,19 @@ func (w *WARCWriter) ensureFile() error {
 	info := fmt.Sprintf("software: %s\r\nformat: WARC File Format 1.1\r\n"+
 		"conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
 		w.software)
-	return w.writeRecord([][2]string{{"WARC-Type", "warcinfo"}, {"WARC-Record-ID", newRecordID()},
-		{"WARC-Date", time.Now().UTC().Format(time.RFC3339)}, {"WARC-Filename", w.name},
-		{"Content-Type", "application/warc-fields"}}, []byte(info))
+	return w.write(gzipRecord(nil, [][2]string{{"WARC-Type", "warcinfo"},
+		{"WARC-Record-ID", newRecordID()}, {"WARC-Date", time.Now().UTC().Format(time.RFC3339)},
+		{"WARC-Filename", w.name}, {"Content-Type", "application/warc-fields"}}, []byte(info)))
 }
 
-// writeRecord writes one record as its own gzip member.
-func (w *WARCWriter) writeRecord(fields [][2]string, block ...[]byte) error {
+// gzipRecord appends one record, as its own gzip member, to dst.
+func gzipRecord(dst []byte, fields [][2]string, block ...[]byte) []byte {
 	n := 0
 	for _, b := range block {
 		n += len(b)
 	}
-	var buf bytes.Buffer
-	z, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	buf := bytes.NewBuffer(dst)
+	z, _ := gzip.NewWriterLevel(buf, gzip.DefaultCompression)
 	io.WriteString(z, "WARC/1.1\r\n")
 	for _, f := range fields {
 		io.WriteString(z, f[0]+": "+f[1]+"\r\n")
@@ -215,10 +217,13 @@ func (w *WARCWriter) writeRecord(fields [][2]string, block ...[]byte) error {
 		z.Write(b)
 	}
 	io.WriteString(z, "\r\n\r\n")
-	if err := z.Close(); err != nil {
-		return err
-	}
-	m, err := w.f.Write(buf.Bytes())
+	z.Close() // writes to a bytes.Buffer cannot fail
+	return buf.Bytes()
+}
+
+// write appends complete gzip members to the open file.
+func (w *WARCWriter) write(members []byte) error {
+	m, err := w.f.Write(members)
 	w.size += int64(m)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", w.name, err)
