@@ -141,7 +141,7 @@ func mainText(st *state, doc *html.Node, deadline time.Time, truncated *bool) st
 		if seg.timedOut {
 			*truncated = true
 		}
-		first, last, ok := choose(seg.blocks, seg.spans, st.prefix)
+		first, last, ok := choose(seg.blocks, seg.spans, &st.prefix)
 		if !ok {
 			continue
 		}

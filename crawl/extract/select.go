@@ -42,12 +42,12 @@ const declaredBonus = 150
 // element that holds the most main text for the least boilerplate.
 // Spans come in post-order, so a child is seen before its parent and a
 // parent only wins when it adds something.
-func choose(blocks []textBlock, spans []span, prefix []float64) (int32, int32, bool) {
-	prefix = prefix[:0]
-	prefix = append(prefix, 0)
+func choose(blocks []textBlock, spans []span, scratch *[]float64) (int32, int32, bool) {
+	prefix := append((*scratch)[:0], 0)
 	for i := range blocks {
 		prefix = append(prefix, prefix[i]+weight(&blocks[i]))
 	}
+	*scratch = prefix
 	best, found := 0.0, false
 	var first, last int32
 	for _, sp := range spans {
