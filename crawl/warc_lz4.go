@@ -209,8 +209,11 @@ func lz4Block(dst, src []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: match offset %d outside the window", errLZ4, off)
 		}
 		start := len(dst) - off
-		for k := 0; k < ml; k++ { // may overlap: copy byte by byte
-			dst = append(dst, dst[start+k])
+		for ml > 0 { // an overlapping match repeats the last off bytes
+			n := min(ml, off)
+			dst = append(dst, dst[start:start+n]...)
+			start += n
+			ml -= n
 		}
 	}
 	return dst, nil

@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -136,5 +137,36 @@ func TestWARCSourceEveryArchive(t *testing.T) {
 		if !seen[f] {
 			t.Errorf("%s is listed but missing from %s", f, dir)
 		}
+	}
+}
+
+// BenchmarkWARCReader reads every record of real gzip-per-record and
+// whole-file-gzip archives (records only, no extraction).
+func BenchmarkWARCReader(b *testing.B) {
+	dir := dataDir(b, "web-archives")
+	for _, name := range []string{"resiliparse/warcfile.warc.gz", "resiliparse/warcfile.warc",
+		"resiliparse/warcfile.warc.lz4", "dolma/sample-0000.warc.gz"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(filepath.Base(name), func(b *testing.B) {
+			var uncompressed int64
+			for range b.N {
+				r, err := NewWARCReader(bytes.NewReader(data), name, 64<<20)
+				if err != nil {
+					b.Fatal(err)
+				}
+				uncompressed = 0
+				for {
+					rec, err := r.Next()
+					if err != nil {
+						break
+					}
+					uncompressed += int64(len(rec.Block))
+				}
+			}
+			b.SetBytes(uncompressed)
+		})
 	}
 }
