@@ -66,7 +66,7 @@ func TestHuggingFaceLayout(t *testing.T) {
 			}
 			md, ok := r.Schema().Metadata().GetValue("huggingface")
 			if !ok || !strings.Contains(md, `"tokens":{"_type":"Sequence","feature":{"_type":`+
-				`"Value","dtype":"int32"}}`) {
+				`"Value","dtype":"int32"},"length":-1}`) {
 				t.Fatalf("%s: huggingface metadata %q", name, md)
 			}
 			r.Release()

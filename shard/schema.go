@@ -102,7 +102,8 @@ func withFeatures(fields []arrow.Field) (*arrow.Schema, error) {
 }
 
 // Features describes fields as Hugging Face datasets' Features.to_dict does:
-// {"name": {"dtype": "string", "_type": "Value"}, …}, lists as Sequence.
+// {"name": {"dtype": "string", "_type": "Value"}, …}, lists as Sequence
+// (which datasets 4 still reads, as a List).
 func Features(fields []arrow.Field) (map[string]any, error) {
 	out := make(map[string]any, len(fields))
 	for _, f := range fields {
@@ -130,7 +131,9 @@ func feature(t arrow.DataType) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"feature": inner, "_type": "Sequence"}, nil
+		// "length": -1 (variable) is spelled out: some datasets versions
+		// read it without a default.
+		return map[string]any{"feature": inner, "length": -1, "_type": "Sequence"}, nil
 	}
 	return nil, fmt.Errorf("type %s has no Hugging Face feature", t)
 }
