@@ -11,7 +11,8 @@
 // then the sequence lengths (int32 each), the byte offsets of the sequences
 // in .bin (int64 each) and the document indices (int64 each: 0, then the
 // index of the sequence after each document). Each tokenmill document
-// becomes one sequence and one document; each packed window becomes one.
+// becomes one sequence and one document (documents without tokens are left
+// out, as Megatron's preprocessing does); each packed window becomes one.
 //
 // Export reads shards in manifest order with bounded memory (one record
 // batch, plus 12 bytes per sequence of the output file being written) and

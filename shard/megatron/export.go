@@ -86,6 +86,9 @@ func Export(ds *shard.Dataset, opt Options) ([]File, error) {
 		x.abort()
 		return nil, err
 	}
+	if x.empty > 0 {
+		log.Info("documents without tokens left out", "count", x.empty)
+	}
 	return x.files, nil
 }
 
@@ -120,6 +123,7 @@ type exporter struct {
 	cur     File
 	lengths []int32
 	buf     []byte
+	empty   int64 // documents without tokens, left out
 }
 
 func (x *exporter) itemSize() int64 {
@@ -136,8 +140,13 @@ func (x *exporter) prefix(n int) string {
 	return fmt.Sprintf("%s-%05d", x.opt.Prefix, n)
 }
 
-// add appends one sequence (one document).
+// add appends one sequence (one document). Documents without tokens are
+// left out, as Megatron-LM's preprocessing leaves them out.
 func (x *exporter) add(toks []int32) error {
+	if len(toks) == 0 {
+		x.empty++
+		return nil
+	}
 	size := int64(len(toks)) * x.itemSize()
 	if x.bin != nil && x.opt.MaxSize > 0 && x.cur.BinBytes > 0 &&
 		x.cur.BinBytes+size > x.opt.MaxSize {
