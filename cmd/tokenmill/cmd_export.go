@@ -19,7 +19,8 @@ func init() {
 		help: `Writes the tokens of a shard directory in Megatron-LM's indexed-dataset format:
 PREFIX.bin holds the token ids and PREFIX.idx the index that
 megatron/core/datasets/indexed_dataset.py memory-maps. Each document becomes
-one sequence (each window for packed shards). With --max-size the output is
+one sequence (each window for packed shards; documents without tokens are left
+out). With --max-size the output is
 split into PREFIX-00000.bin/.idx, PREFIX-00001.bin/.idx, … of at most that
 size. The dtype is uint16 when the vocabulary has fewer than 65,500 entries,
 int32 otherwise, unless --dtype says.

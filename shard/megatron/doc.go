@@ -14,8 +14,8 @@
 // becomes one sequence and one document (documents without tokens are left
 // out, as Megatron's preprocessing does); each packed window becomes one.
 //
-// Export reads shards in manifest order with bounded memory (one record
-// batch, plus 12 bytes per sequence of the output file being written) and
-// splits its output into files of a chosen size; each file is written
-// under a temporary name, synced and renamed.
+// Export reads shards in file-name order (as state.json lists them) with
+// bounded memory (one record batch, plus 12 bytes per sequence of the
+// output file being written) and splits its output into files of a chosen
+// size; each file is written under a temporary name, synced and renamed.
 package megatron
