@@ -72,7 +72,7 @@ const (
 // microdata and class/id names. The class/id test works on tokens split at
 // non-alphanumeric characters, so "post-comments" matches "comments" but
 // "shadow" does not match "ad".
-func attrHint(n *html.Node) hint {
+func attrHint(n *html.Node, cache map[string]uint8) hint {
 	var cls, id string
 	for _, a := range n.Attr {
 		switch a.Key {
@@ -108,7 +108,7 @@ func attrHint(n *html.Node) hint {
 	if cls == "" && id == "" {
 		return neutral
 	}
-	return namesHint(cls, id)
+	return namesHint(cls, id, cache)
 }
 
 // styleHidden reports whether an inline style hides the element.
@@ -121,50 +121,74 @@ func styleHidden(s string) bool {
 	return strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden")
 }
 
+// Flags for what the words of a class or id value say.
+const (
+	flagBad uint8 = 1 << iota
+	flagWeak
+	flagGood
+	flagDeclared
+)
+
 // namesHint classifies class and id values. Each white-space separated
 // name is judged on its own: a boilerplate part wins within a name
 // ("entry-meta", "comment-content"), and a content name anywhere keeps the
-// element ("post hentry has-sidebar").
-func namesHint(cls, id string) hint {
-	var bad, weak, good, declared bool
-	scan := func(s string) {
-		for len(s) > 0 {
-			i := 0
-			for i < len(s) && isSpace(s[i]) {
-				i++
+// element ("post hentry has-sidebar"). Class values repeat across a page,
+// so their flags are kept in cache (which may be nil).
+func namesHint(cls, id string, cache map[string]uint8) hint {
+	f := nameFlags(id)
+	if cls != "" {
+		cf, ok := cache[cls]
+		if !ok {
+			cf = nameFlags(cls)
+			if cache != nil && len(cache) < maxCachedNames {
+				cache[cls] = cf
 			}
-			j := i
-			for j < len(s) && !isSpace(s[j]) {
-				j++
-			}
-			if j > i {
-				switch wordHint(s[i:j]) {
-				case boilerplate:
-					bad = true
-				case furniture:
-					weak = true
-				case content:
-					good, declared = true, true
-				case keepName:
-					good = true
-				}
-			}
-			s = s[j:]
 		}
+		f |= cf
 	}
-	scan(cls)
-	scan(id)
 	switch {
-	case declared:
+	case f&flagDeclared != 0:
 		return content
-	case good:
+	case f&flagGood != 0:
 		return neutral
-	case bad:
+	case f&flagBad != 0:
 		return boilerplate
-	case weak:
+	case f&flagWeak != 0:
 		return furniture
 	}
 	return neutral
+}
+
+// maxCachedNames bounds the per-page cache of class values.
+const maxCachedNames = 4096
+
+// nameFlags returns the flags of the white-space separated words of s.
+func nameFlags(s string) uint8 {
+	var f uint8
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		j := i
+		for j < len(s) && !isSpace(s[j]) {
+			j++
+		}
+		if j > i {
+			switch wordHint(s[i:j]) {
+			case boilerplate:
+				f |= flagBad
+			case furniture:
+				f |= flagWeak
+			case content:
+				f |= flagGood | flagDeclared
+			case keepName:
+				f |= flagGood
+			}
+		}
+		s = s[j:]
+	}
+	return f
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }

@@ -67,6 +67,8 @@ type segmenter struct {
 
 	// useHints drops elements whose class or id names boilerplate.
 	useHints bool
+	// names caches the flags of class values (see namesHint).
+	names    map[string]uint8
 	nodes    int
 	deadline time.Time
 	timedOut bool
@@ -81,6 +83,10 @@ func (s *segmenter) reset(useHints bool, deadline time.Time) {
 	s.space, s.br, s.brRun = false, false, 0
 	s.linkDepth, s.preDepth, s.article, s.nextGroup = 0, 0, 0, 0
 	s.useHints, s.deadline, s.timedOut, s.nodes = useHints, deadline, false, 0
+	if s.names == nil {
+		s.names = make(map[string]uint8)
+	}
+	clear(s.names)
 }
 
 func (s *segmenter) walkChildren(n *html.Node) {
@@ -107,7 +113,7 @@ func (s *segmenter) element(n *html.Node) {
 	}
 	h := neutral
 	if len(n.Attr) > 0 {
-		h = attrHint(n)
+		h = attrHint(n, s.names)
 		if h == hidden {
 			return
 		}

@@ -36,7 +36,7 @@ func stripRaw(page, dst []byte) (out []byte, cut bool) {
 				i++
 				continue
 			}
-			k := indexFold(rest, "</"+name)
+			k := indexClose(rest, name)
 			if !cut {
 				// Text of a <title> or <textarea> is kept as it is, even
 				// when it reads "<script>".
@@ -71,10 +71,29 @@ func stripRaw(page, dst []byte) (out []byte, cut bool) {
 	return append(out, page[copied:]...), true
 }
 
+// indexClose returns the index in b of the first "</name" (name in any
+// case), or -1.
+func indexClose(b []byte, name string) int {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("</"))
+		if i < 0 {
+			return -1
+		}
+		at := off + i
+		if len(b)-at-2 >= len(name) && indexFold(b[at+2:at+2+len(name)], name) == 0 {
+			return at
+		}
+		off = at + 2
+	}
+}
+
 // rawName reports which element b (the bytes after a '<') opens among
 // those stripRaw cuts ("script", "style", "svg": cut is true) or steps
 // over ("title", "textarea"), or "" for any other.
 func rawName(b []byte) (name string, cut bool) {
+	if len(b) == 0 || (b[0]|0x20 != 's' && b[0]|0x20 != 't') {
+		return "", false
+	}
 	for i, name := range rawNames {
 		if len(b) <= len(name) || indexFold(b[:len(name)], name) != 0 {
 			continue
