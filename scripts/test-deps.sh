@@ -17,6 +17,10 @@ NPM_DIR=${TOKENMILL_NODE_DIR:-/tmp/tokenmill-node}
 NPM_PACKAGES=(
 	# shard: an Arrow reader other than Go's (cmd/tokenmill/shard_interop_test.go)
 	nodejs-polars@0.25.2 nodejs-polars-linux-x64-gnu@0.25.2
+	# tokenize: OpenAI's Rust core as WebAssembly, the reference on Unicode 16
+	# edge cases (tokenize/rustcore_test.go); the Llama 3 vocabulary
+	# (tokenize/llama3_test.go)
+	tiktoken@1.0.22 llama3-tokenizer-js@1.2.0
 )
 
 fail() {

@@ -16,7 +16,7 @@ import (
 // realSample is how much of each file the default test compares (cut at a
 // newline); with TOKENMILL_TOKENIZE_FULL=1 it compares every byte, which
 // takes many minutes: the reference is slow.
-const realSample = 3 << 10
+const realSample = 2 << 10
 
 // textFiles returns the text of every file under the shared data directory
 // that is text: plain files and gzip-compressed ones whose first 8 KB hold
