@@ -20,10 +20,11 @@ func init() {
 PREFIX.bin holds the token ids and PREFIX.idx the index that
 megatron/core/datasets/indexed_dataset.py memory-maps. Each document becomes
 one sequence (each window for packed shards; documents without tokens are left
-out). With --max-size the output is
-split into PREFIX-00000.bin/.idx, PREFIX-00001.bin/.idx, … of at most that
-size. The dtype is uint16 when the vocabulary has fewer than 65,500 entries,
-int32 otherwise, unless --dtype says.
+out). With --max-size the output is split into PREFIX-00000.bin/.idx,
+PREFIX-00001.bin/.idx, … of at most that size. A directory with train and
+validation splits is exported split by split, to PREFIX-train… and
+PREFIX-validation…, unless --split names one. The dtype is uint16 when the
+vocabulary has fewer than 65,500 entries, int32 otherwise, unless --dtype says.
 
 Examples:
   tokenmill export megatron out --out megatron/corpus_text_document
@@ -33,7 +34,8 @@ Examples:
 			fs.StringVar(&maxSize, "max-size", "0", "split into files of at most this size, "+
 				"e.g. 1GB (0: one file)")
 			fs.StringVar(&dtype, "dtype", "auto", "token type: auto, uint16 or int32")
-			fs.StringVar(&split, "split", "", "export only this split (train or validation)")
+			fs.StringVar(&split, "split", "", "export only this split (train or validation; "+
+				"default: each split to its own files)")
 		},
 		run: func(ctx context.Context, a *app, args []string) error {
 			if len(args) != 2 || args[0] != "megatron" {

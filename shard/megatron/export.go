@@ -36,7 +36,7 @@ type Options struct {
 	// as Megatron's preprocessing chooses).
 	Dtype string
 	// Split selects one split of a directory with train/validation splits
-	// ("" takes every shard).
+	// ("" exports each split to its own files).
 	Split  string
 	Logger *slog.Logger
 }
@@ -50,15 +50,30 @@ type File struct {
 	BinBytes  int64  `json:"bin_bytes"`
 }
 
-// Export writes the shards of ds as Megatron indexed-dataset files.
+// Export writes the shards of ds as Megatron indexed-dataset files. A
+// directory with train and validation splits is exported split by split,
+// to PREFIX-train… and PREFIX-validation…, unless Split names one.
 func Export(ds *shard.Dataset, opt Options) ([]File, error) {
 	m := ds.Manifest
+	if opt.Split != "" && !slices.Contains(m.Splits, opt.Split) {
+		return nil, fmt.Errorf("%s has no split %q (splits: %v)", ds.Dir, opt.Split, m.Splits)
+	}
+	if opt.Split == "" && len(m.Splits) > 1 {
+		var all []File
+		for _, sp := range m.Splits {
+			o := opt
+			o.Split, o.Prefix = sp, opt.Prefix+"-"+sp
+			files, err := Export(ds, o)
+			if err != nil {
+				return all, err
+			}
+			all = append(all, files...)
+		}
+		return all, nil
+	}
 	code, err := chooseDtype(m, opt.Dtype)
 	if err != nil {
 		return nil, err
-	}
-	if opt.Split != "" && !slices.Contains(m.Splits, opt.Split) {
-		return nil, fmt.Errorf("%s has no split %q (splits: %v)", ds.Dir, opt.Split, m.Splits)
 	}
 	log := opt.Logger
 	if log == nil {

@@ -162,3 +162,47 @@ func TestExportReadBack(t *testing.T) {
 		})
 	}
 }
+
+func TestExportSplits(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "shards")
+	spec := shard.Specs()[0]
+	cfg, _ := mill.NewConfig(&spec, map[string]any{"dir": dir, "validation": 0.2})
+	sink, err := shard.NewSink(cfg, mill.Env{Props: &mill.Props{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for i := range 200 {
+		id := fmt.Sprint("d", i)
+		d := &mill.Document{ID: id, Text: "x", Tokens: []int32{int32(i), 7}, Seq: uint64(i)}
+		sink.Write(context.Background(), d)
+		if shard.IsValidation(id, 0.2) {
+			want["validation"]++
+		} else {
+			want["train"]++
+		}
+	}
+	sink.Close(context.Background())
+	ds, _ := shard.Open(dir)
+	prefix := filepath.Join(base, "mt")
+	files, err := Export(ds, Options{Prefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || files[0].Prefix != prefix+"-train" ||
+		files[1].Prefix != prefix+"-validation" {
+		t.Fatalf("files %+v", files)
+	}
+	for _, f := range files {
+		_, docs := readIndexed(t, f.Prefix)
+		split := f.Prefix[len(prefix)+1:]
+		if len(docs) != want[split] {
+			t.Fatalf("%s: %d documents, want %d", split, len(docs), want[split])
+		}
+	}
+	only, err := Export(ds, Options{Prefix: prefix + "-v", Split: "validation"})
+	if err != nil || len(only) != 1 || only[0].Documents != int64(want["validation"]) {
+		t.Fatalf("--split validation: %+v %v", only, err)
+	}
+}
