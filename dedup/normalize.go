@@ -36,6 +36,25 @@ func NewExactHasher() *ExactHasher {
 // asciiSpace marks the ASCII white-space bytes.
 var asciiSpace = [256]bool{' ': true, '\t': true, '\n': true, '\v': true, '\f': true, '\r': true}
 
+// Byte classes for the exact key's scanner.
+const (
+	classWord  = iota // an ASCII byte of a word
+	classSpace        // ASCII white space
+	classMulti        // a byte of a multi-byte UTF-8 sequence
+)
+
+var byteClass = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = classMulti
+		case asciiSpace[c]:
+			t[c] = classSpace
+		}
+	}
+	return t
+}()
+
 // Key returns the key of text.
 func (x *ExactHasher) Key(text string) Key128 {
 	if k, ok := x.key(text, true); ok {
@@ -90,13 +109,12 @@ func (x *ExactHasher) key(text string, check bool) (Key128, bool) {
 		}
 		end := i
 		for end < len(text) {
-			c := text[end]
-			if c < utf8.RuneSelf {
-				if asciiSpace[c] {
-					break
-				}
+			// Runs of ASCII word bytes first, one table load per byte.
+			for end < len(text) && byteClass[text[end]] == classWord {
 				end++
-				continue
+			}
+			if end == len(text) || byteClass[text[end]] == classSpace {
+				break
 			}
 			r, n := utf8.DecodeRuneInString(text[end:])
 			if check && !nfcSafe(r) {
