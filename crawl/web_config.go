@@ -18,6 +18,9 @@ const DefaultUserAgent = "tokenmill-crawler/0.1 (+https://github.com/tokenmill/t
 // WebConfig configures a web crawl. WebSpec documents each field's option;
 // DefaultWebConfig fills the defaults.
 type WebConfig struct {
+	// What to crawl: seeds, scope and limits (options urls/seeds, scope,
+	// allowed_domains, include, exclude, skip_extensions, max_depth,
+	// max_pages, max_pages_per_host, sitemaps).
 	Seeds          []string
 	Scope          string // host, domain or list
 	AllowedDomains []string
@@ -29,6 +32,7 @@ type WebConfig struct {
 	MaxPagesHost   int
 	Sitemaps       bool
 
+	// Politeness: robots.txt, identity, pacing and retries.
 	RespectRobots bool
 	RobotsTTL     time.Duration
 	UserAgent     string
@@ -41,6 +45,7 @@ type WebConfig struct {
 	RetryBase     time.Duration
 	MaxRetryWait  time.Duration
 
+	// Safety limits on each request.
 	ConnectTimeout       time.Duration
 	Timeout              time.Duration
 	MaxBodySize          int64
@@ -49,6 +54,7 @@ type WebConfig struct {
 	AllowPrivateNetworks bool
 	MaxLinks             int
 
+	// Archive, resume state, ordering window and the documents' source.
 	WARCDir     string
 	WARCMaxSize int64
 	WARCPrefix  string
