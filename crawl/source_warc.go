@@ -53,16 +53,22 @@ var WARCSpec = mill.Spec{
 	},
 }
 
-// WARCSource reads documents from WARC, WET and ARC files.
+// WARCSource reads documents from WARC, WET and ARC files. Its fields are
+// the warc spec's options; zero values take the spec's defaults.
 type WARCSource struct {
-	Paths        []string
-	BaseDir      string
+	// Paths are files, directories or globs; relative ones resolve
+	// against BaseDir.
+	Paths   []string
+	BaseDir string
+	// ContentTypes are the payload media types made into documents.
 	ContentTypes []string
-	MaxRecord    int64
-	MinStatus    int
-	MaxStatus    int
-	Label        string
-	Logger       *slog.Logger
+	// MaxRecord is the largest record block read (32 MiB when 0).
+	MaxRecord int64
+	// MinStatus and MaxStatus bound the HTTP statuses kept (200–299).
+	MinStatus, MaxStatus int
+	// Label is the documents' source field ("warc" when empty).
+	Label  string
+	Logger *slog.Logger
 }
 
 // Read emits the documents of every file, files in sorted order.

@@ -75,14 +75,14 @@ func (w *WARCWriter) record(ex []*exchange, log *slog.Logger) {
 		return
 	}
 	for _, e := range ex {
-		if err := w.WriteExchange(e); err != nil {
+		if err := w.writeExchange(e); err != nil {
 			log.Warn("writing WARC record", "url", e.URL, "err", err)
 		}
 	}
 }
 
-// WriteExchange appends a request record and its response record.
-func (w *WARCWriter) WriteExchange(e *exchange) error {
+// writeExchange appends a request record and its response record.
+func (w *WARCWriter) writeExchange(e *exchange) error {
 	reqID, respID := newRecordID(), newRecordID()
 	date := e.Date.UTC().Format(time.RFC3339Nano)
 

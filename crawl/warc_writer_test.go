@@ -100,7 +100,7 @@ func TestWARCWriterCompletesLeftoverFiles(t *testing.T) {
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
-	if err := w.WriteExchange(&exchange{Method: "GET", URL: srv.URL + "/", Status: 200,
+	if err := w.writeExchange(&exchange{Method: "GET", URL: srv.URL + "/", Status: 200,
 		StatusLine: "200 OK", Header: http.Header{}, Raw: []byte("hi")}); err != nil {
 		t.Fatal(err)
 	}
