@@ -62,15 +62,19 @@ func benchTokenize(_ context.Context, w io.Writer, args []string) error {
 				buf = enc.AppendEncode(buf[:0], d)
 			}
 		})
-		perCore := float64(tokens) / r.median.Seconds() / 1e6
+		perCore := float64(tokens) / r.cpuMedian.Seconds() / 1e6
 		fmt.Fprintf(w, "tokenize %s: %s; %.2f M tokens/s per core (%d tokens, %d documents)\n",
 			enc.Name(), r, perCore, tokens, len(docs))
 		if workers := runtime.GOMAXPROCS(0); workers > 1 {
+			// Wall time shows the speed-up when the cores are free; CPU time
+			// per byte shows whether workers slow each other down (shared
+			// tables, memory bandwidth), also when other processes run.
 			par := measure(size, func() { encodeParallel(enc, docs, workers) })
-			total := float64(size) / par.median.Seconds() / 1e6
-			fmt.Fprintf(w, "tokenize %s on %d cores: %.1f MB/s in all, %.1f MB/s per core "+
-				"(%.2fx one core)\n", enc.Name(), workers, total, total/float64(workers),
-				r.median.Seconds()/par.median.Seconds())
+			fmt.Fprintf(w, "tokenize %s on %d workers: %.1f MB/s in all (wall, %.2fx one "+
+				"worker), %.1f MB/s per core (CPU time, %.0f%% of one worker's)\n",
+				enc.Name(), workers, mbps(size, par.median),
+				r.median.Seconds()/par.median.Seconds(), mbps(size, par.cpuMedian),
+				100*r.cpuMedian.Seconds()/par.cpuMedian.Seconds())
 		}
 	}
 	return nil
