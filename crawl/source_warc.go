@@ -159,13 +159,21 @@ func (s *WARCSource) readFile(ctx context.Context, path string, out mill.Emitter
 		opts.ContentTypes = []string{"text/html", "application/xhtml+xml", "text/plain"}
 	}
 	name := filepath.Base(path)
+	var records, docs, other int64
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
+			if s.Logger != nil {
+				s.Logger.Debug("read WARC file", "source", "warc", "file", path,
+					"records", records, "documents", docs, "passed_over", other)
+			}
 			return nil
+		}
+		if err == nil {
+			records++
 		}
 		if err != nil {
 			reason := "corrupt_record"
@@ -182,7 +190,8 @@ func (s *WARCSource) readFile(ctx context.Context, path string, out mill.Emitter
 		}
 		d, reason, derr := s.document(rec, opts)
 		if d == nil && reason == "" {
-			continue // not a page: warcinfo, request, metadata, revisit, dns…
+			other++ // not a page: warcinfo, request, metadata, revisit, dns…
+			continue
 		}
 		if d == nil {
 			out.Skip(reason, fmt.Errorf("%s: record at byte %d: %w", path, rec.Offset, derr))
@@ -196,6 +205,7 @@ func (s *WARCSource) readFile(ctx context.Context, path string, out mill.Emitter
 		if date := rec.Header.Get("WARC-Date"); date != "" {
 			d.SetMeta("warc_date", date)
 		}
+		docs++
 		if err := out.Emit(d); err != nil {
 			return err
 		}
