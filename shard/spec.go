@@ -29,9 +29,11 @@ func Specs() []mill.Spec {
 			{Name: "zstd_level", Kind: mill.Int, Default: "0", HasMin: true, Min: 0, HasMax: true,
 				Max: 22, Doc: "zstd level (0: library default, about level 3)"},
 			{Name: "max_shard_size", Kind: mill.Size, Default: "500MB", HasMin: true, Min: 1,
-				Doc: "start a new shard when the uncompressed data would exceed this size"},
+				Doc: "start a new shard when the next document would take the uncompressed " +
+					"data past this size"},
 			{Name: "max_shard_rows", Kind: mill.Int, Default: "0", HasMin: true, Min: 0,
-				Doc: "start a new shard after this many rows (0: no limit)"},
+				Doc: "start a new shard after this many rows (0: no limit); packed shards are " +
+					"cut between documents, so one may exceed it by a document's windows"},
 			{Name: "batch_size", Kind: mill.Size, Default: "16MiB", HasMin: true, Min: 1,
 				HasMax: true, Max: 256 << 20,
 				Doc: "uncompressed bytes per Arrow record batch; bounds memory (about 5-6x)"},
