@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/tokenmill/tokenmill/mill"
 )
 
@@ -146,4 +148,25 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkZstdBaseline compresses the same text with klauspost/compress
+// alone, single-threaded, for scale: on a busy machine it shows how much of
+// the shard writer's time is the codec's.
+func BenchmarkZstdBaseline(b *testing.B) {
+	docs, size := benchDocs(b)
+	text := make([]byte, 0, size)
+	for _, d := range docs {
+		text = append(text, d.Text...)
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(size)
+	var out []byte
+	for b.Loop() {
+		out = enc.EncodeAll(text, out[:0])
+	}
+	b.ReportMetric(float64(size)/float64(len(out)), "text/zstd")
 }
