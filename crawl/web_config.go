@@ -61,6 +61,10 @@ type WebConfig struct {
 	StateDir    string
 	Window      int
 	Label       string
+
+	// dialHost, when set (tests only), names the address to dial instead
+	// of resolving a host name.
+	dialHost func(host string) string
 }
 
 // WebSpec declares the web source.

@@ -194,3 +194,44 @@ func TestWebSpecFromYAMLValues(t *testing.T) {
 		t.Error("a crawl without seeds was accepted")
 	}
 }
+
+// TestCrawlSeedRedirects: a seed moving to another host of its registered
+// domain takes the scope along; a redirect to a foreign domain is not
+// followed.
+func TestCrawlSeedRedirects(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, _ := strings.Cut(r.Host, ":")
+		switch {
+		case host == "example.localhost" && r.URL.Path == "/":
+			http.Redirect(w, r, "http://www.example.localhost"+portOf(srv)+"/", http.StatusMovedPermanently)
+		case host == "elsewhere.localhost" || r.URL.Path == "/away":
+			http.Redirect(w, r, "http://tracker.localhost"+portOf(srv)+"/", http.StatusFound)
+		default:
+			fmt.Fprint(w, htmlPage("Home "+host, `<a href="/page">p</a> <a href="/away">away</a>`))
+		}
+	}))
+	defer srv.Close()
+	cfg := testConfig("http://example.localhost"+portOf(srv)+"/", "http://elsewhere.localhost"+portOf(srv)+"/")
+	cfg.RespectRobots = false
+	cfg.dialHost = func(string) string { return "127.0.0.1" } // every name is the server
+	c, src, err := crawlOnce(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range c.urls() {
+		got = append(got, strings.Replace(u, portOf(srv), "", 1))
+	}
+	want := "http://www.example.localhost/ http://www.example.localhost/page"
+	if strings.Join(got, " ") != want || c.skips["redirect"] != 3 {
+		t.Errorf("documents %v, drops %v", got, c.skips)
+	}
+	if src.Stats().LinksSkipped["out_of_scope"] == 0 {
+		t.Error("the foreign redirect target was not counted out of scope")
+	}
+}
+
+func portOf(srv *httptest.Server) string {
+	return srv.URL[strings.LastIndex(srv.URL, ":"):]
+}

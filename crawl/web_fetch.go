@@ -79,11 +79,21 @@ func newBaseTransport(cfg *WebConfig) *http.Transport {
 			return nil
 		}
 	}
+	dial := d.DialContext
+	if cfg.dialHost != nil {
+		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, port, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			return d.DialContext(ctx, network, net.JoinHostPort(cfg.dialHost(host), port))
+		}
+	}
 	return &http.Transport{
 		// Limitation: proxies from the environment are not used, because the
 		// address check would then only see the proxy.
 		Proxy:                 nil,
-		DialContext:           d.DialContext,
+		DialContext:           dial,
 		TLSHandshakeTimeout:   cfg.ConnectTimeout,
 		ResponseHeaderTimeout: cfg.Timeout,
 		MaxIdleConns:          256,

@@ -201,10 +201,10 @@ func (c *crawl) add(u *url.URL, depth int, kind taskKind, seed bool) *task {
 	return t
 }
 
-// addRedirect enqueues a redirect target with the depth, kind and seed
-// status of the task that redirected, one hop further.
-func (c *crawl) addRedirect(u *url.URL, from *task) {
-	if t := c.add(u, from.Depth, from.Kind, from.Seed); t != nil {
+// addRedirect enqueues a redirect target with the depth and kind of the
+// task that redirected, one hop further.
+func (c *crawl) addRedirect(u *url.URL, from *task, seed bool) {
+	if t := c.add(u, from.Depth, from.Kind, seed); t != nil {
 		t.Hops = from.Hops + 1
 	}
 }
@@ -242,10 +242,14 @@ func (c *crawl) apply(t *task, r *result) error {
 			r.Reason = "too_many_redirects"
 			r.Msg = fmt.Sprintf("%s: more than %d redirects", t.URL, cfg.MaxRedirects)
 		} else if u, err := url.Parse(r.Redirect); err == nil {
-			if t.Seed && !c.s.scope.hostAllowed(u.Hostname()) {
-				c.s.scope.addSeed(u) // a seed moved, e.g. to www.
+			// A seed that moves within its registered domain (example.org to
+			// www.example.org) takes the scope along; other redirects are
+			// followed only inside the scope, like links.
+			seed := t.Seed && registeredDomain(u.Hostname()) == registeredDomain(t.u.Hostname())
+			if seed && !c.s.scope.hostAllowed(u.Hostname()) {
+				c.s.scope.addSeed(u)
 			}
-			c.addRedirect(u, t)
+			c.addRedirect(u, t, seed)
 		}
 	}
 	if cfg.Sitemaps && !c.sitemaps[base.Host] && len(r.Sitemaps) > 0 && t.Kind == kindPage {
