@@ -55,7 +55,8 @@ type Result struct {
 	Truncated bool
 }
 
-// ErrNotHTML is returned for input that is empty or holds no markup.
+// ErrNotHTML is returned for input that is empty or only white space.
+// Text without markup is not an error: it is read as one paragraph.
 var ErrNotHTML = errors.New("extract: input is not an HTML document")
 
 // state is the per-call scratch space, pooled to keep allocations low.
@@ -91,12 +92,12 @@ func HTML(page []byte, pageURL string, opts Options) (Result, error) {
 	st := pool.Get().(*state)
 	defer pool.Put(st)
 
-	// With scripting off, <noscript> holds markup rather than raw text;
-	// some pages keep their only server-rendered copy of the text there.
 	input, cut := stripRaw(page, st.stripped)
 	if cut {
 		st.stripped = input // keep the buffer for the next page
 	}
+	// With scripting off, <noscript> holds markup rather than raw text;
+	// some pages keep their only server-rendered copy of the text there.
 	doc, err := html.ParseWithOptions(bytes.NewReader(input),
 		html.ParseOptionEnableScripting(false))
 	deadline := walkDeadline(opts.Timeout)

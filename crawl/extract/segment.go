@@ -61,7 +61,6 @@ type segmenter struct {
 
 	linkDepth int
 	preDepth  int
-	article   int
 	stack     []frame
 	nextGroup int32
 
@@ -81,7 +80,7 @@ func (s *segmenter) reset(useHints bool, deadline time.Time) {
 	s.stack = append(s.stack[:0], frame{})
 	s.start, s.chars, s.links, s.punct = 0, 0, 0, 0
 	s.space, s.br, s.brRun = false, false, 0
-	s.linkDepth, s.preDepth, s.article, s.nextGroup = 0, 0, 0, 0
+	s.linkDepth, s.preDepth, s.nextGroup = 0, 0, 0
 	s.useHints, s.deadline, s.timedOut, s.nodes = useHints, deadline, false, 0
 	if s.names == nil {
 		s.names = make(map[string]uint8)
@@ -170,10 +169,7 @@ func (s *segmenter) element(n *html.Node) {
 	case atom.Article, atom.Main:
 		f = frame{}
 	}
-	if a == atom.Article || a == atom.Main {
-		s.article++
-	}
-	if a == atom.Pre || f.kind == kindCode {
+	if f.kind == kindCode {
 		s.preDepth++
 	}
 	s.stack = append(s.stack, f)
@@ -193,9 +189,6 @@ func (s *segmenter) element(n *html.Node) {
 	s.stack = s.stack[:len(s.stack)-1]
 	if f.kind == kindCode {
 		s.preDepth--
-	}
-	if a == atom.Article || a == atom.Main {
-		s.article--
 	}
 	if last := int32(len(s.blocks)); last > first {
 		s.spans = append(s.spans, span{first: first, last: last, tag: a, hint: h})
