@@ -44,7 +44,8 @@ func Specs() []mill.Spec {
 				Doc: "encode special token strings found in the text as control tokens " +
 					"instead of ordinary text"},
 		},
-		Example: "- tokenize:\n    encoding: o200k_base\n    eot: true\n",
+		Example: "stages:\n  - kind: tokenize\n    encoding: llama3\n" +
+			"    rank_file: Meta-Llama-3-8B/original/tokenizer.model\n    bos: true\n",
 		NewProcessor: func(cfg mill.Config, env mill.Env) (mill.Processor, error) {
 			return newStage(cfg, env)
 		},
