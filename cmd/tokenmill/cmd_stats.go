@@ -47,8 +47,11 @@ Examples:
 			}
 			path := args[0]
 			dec, eotID := a.shardDecoder(path, encoding, eot)
-			st, err := shard.Collect(path, shard.StatsOptions{Decoder: dec, TopTokens: top,
-				EOT: eotID})
+			opt := shard.StatsOptions{Decoder: dec, TopTokens: top, EOT: eotID}
+			if enc, ok := dec.(*tokenize.Encoder); ok {
+				opt.VocabSize = enc.VocabSize()
+			}
+			st, err := shard.Collect(path, opt)
 			if err != nil {
 				return err
 			}
@@ -85,6 +88,9 @@ func (a *app) shardDecoder(path, encoding string, eot int) (shard.Decoder, int32
 		m = ds.Manifest
 	} else {
 		m = shard.FindManifest(path)
+	}
+	if m != nil && eotID < 0 && m.EOT != nil {
+		eotID = *m.EOT // also for a single shard file of the directory
 	}
 	if encoding == "" && m != nil {
 		encoding = m.Encoding
