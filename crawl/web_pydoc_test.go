@@ -1,6 +1,7 @@
 package crawl
 
 import (
+	"context"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -121,4 +122,26 @@ func TestCrawlPythonDocs(t *testing.T) {
 	if st.LinksSkipped["out_of_scope"] == 0 {
 		t.Error("no external link was seen, so scope was not tested")
 	}
+}
+
+// BenchmarkCrawlPythonDocs crawls the whole Python docs site on loopback
+// with politeness off (8 requests in flight), extraction included.
+func BenchmarkCrawlPythonDocs(b *testing.B) {
+	dir := pythonDocs(b)
+	srv := httptest.NewServer(staticServer(dir))
+	defer srv.Close()
+	var pages, bytes int64
+	for range b.N {
+		src, err := NewWebSource(pythonDocConfig(srv.URL), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := src.Read(context.Background(), &collector{}); err != nil {
+			b.Fatal(err)
+		}
+		st := src.Stats()
+		pages, bytes = st.Fetches, st.BytesFetched
+	}
+	b.SetBytes(bytes)
+	b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 }
