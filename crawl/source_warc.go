@@ -223,7 +223,7 @@ func (s *WARCSource) document(rec *WARCRecord, o *pageOptions) (*mill.Document, 
 		if rec.Truncated {
 			return nil, "too_large", errTooLarge
 		}
-		text := strings.TrimSpace(decodeBody2UTF8(rec.Block, rec.Header.Get("Content-Type"), false))
+		text := strings.TrimSpace(string(decodeUTF8(rec.Block, rec.Header.Get("Content-Type"), false)))
 		if text == "" {
 			return nil, "empty", errors.New("no text")
 		}

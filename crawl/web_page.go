@@ -73,17 +73,17 @@ func processPage(p page, o *pageOptions) pageResult {
 		declared = "text/html; charset=" + cs
 	}
 	isHTML := mediaType == "text/html" || mediaType == "application/xhtml+xml"
-	text := decodeBody2UTF8(p.Body, declared, isHTML)
+	text := decodeUTF8(p.Body, declared, isHTML)
 
 	doc := &mill.Document{ID: mill.StableID(p.URL), Source: o.Label, URL: p.URL}
 	doc.SetMeta("content_type", mediaType)
 	var res pageResult
 	if !isHTML {
-		doc.Text = strings.TrimSpace(text)
+		doc.Text = strings.TrimSpace(string(text))
 	} else {
 		u, _ := url.Parse(p.URL)
 		if o.Links && u != nil {
-			res.Links = extractLinks([]byte(text), u, o.RobotToken, o.MaxLinks)
+			res.Links = extractLinks(text, u, o.RobotToken, o.MaxLinks)
 			if o.RespectMeta && res.Links.NoFollow {
 				res.Links.URLs = nil
 			}
@@ -97,7 +97,7 @@ func processPage(p page, o *pageOptions) pageResult {
 		// load (a long table of contents came out empty on a busy machine);
 		// its 4 MiB input cap already bounds the work, so the deadline here
 		// is only a guard against pathological pages.
-		ex, err := extract.HTML([]byte(text), p.URL,
+		ex, err := extract.HTML(text, p.URL,
 			extract.Options{ContentType: "text/html; charset=utf-8", Timeout: extractTimeout})
 		if errors.Is(err, extract.ErrNotHTML) {
 			res.Reason, res.Err = "empty", fmt.Errorf("%s: no text", p.URL)
@@ -171,38 +171,33 @@ func looksBinary(b []byte) bool {
 	return false
 }
 
-// decodeBody2UTF8 returns body as valid UTF-8: the charset comes from the
+// decodeUTF8 returns body as valid UTF-8: the charset comes from the
 // Content-Type header, a byte-order mark, a <meta> declaration (HTML) or,
-// failing those, valid UTF-8 is taken as is and anything else is sniffed
-// (golang.org/x/net/html/charset), Windows-1252 being the last resort.
-// Bytes that still do not decode become U+FFFD.
-func decodeBody2UTF8(body []byte, contentType string, isHTML bool) string {
+// failing those, valid UTF-8 is taken as is (without a copy) and anything
+// else is sniffed (golang.org/x/net/html/charset, chardet for East Asian
+// charsets), Windows-1252 being the last resort. Bytes that still do not
+// decode become U+FFFD.
+func decodeUTF8(body []byte, contentType string, isHTML bool) []byte {
+	bom := []byte("\xef\xbb\xbf")
 	ct := contentType
 	if ct == "" && !isHTML {
 		ct = "text/plain"
 	}
 	e, name, certain := charset.DetermineEncoding(body, ct)
-	if !certain && utf8.Valid(body) {
-		return string(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
-	}
-	if name == "utf-8" || e == nil {
-		if utf8.Valid(body) {
-			return string(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
-		}
-		if !certain {
-			e = sniffCharset(body)
-		} else {
-			return strings.ToValidUTF8(string(body), "\uFFFD")
-		}
-	}
-	if !certain && name == "windows-1252" {
+	valid := utf8.Valid(body)
+	switch {
+	case valid && (!certain || name == "utf-8"):
+		return bytes.TrimPrefix(body, bom)
+	case name == "utf-8" && certain:
+		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	case !certain && (name == "utf-8" || name == "windows-1252" || e == nil):
 		e = sniffCharset(body)
 	}
 	out, err := e.NewDecoder().Bytes(body)
 	if err != nil {
-		return strings.ToValidUTF8(string(body), "\uFFFD")
+		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
-	return strings.ToValidUTF8(string(bytes.TrimPrefix(out, []byte("\xef\xbb\xbf"))), "\uFFFD")
+	return bytes.ToValidUTF8(bytes.TrimPrefix(out, bom), []byte("\uFFFD"))
 }
 
 // sniffCharset guesses the charset of text that is not UTF-8 and declares
