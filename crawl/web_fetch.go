@@ -233,6 +233,15 @@ func newFetcher(ctx context.Context, cfg *WebConfig, base http.RoundTripper,
 	tr := &captureTransport{base: base, maxBody: cfg.MaxBodySize, ua: cfg.UserAgent}
 	c := colly.NewCollector(colly.UserAgent(cfg.UserAgent), colly.IgnoreRobotsTxt(),
 		colly.AllowURLRevisit(), colly.MaxBodySize(0), colly.StdlibContext(ctx))
+	// NewCollector applies COLLY_* environment variables after the options;
+	// settings the crawler relies on are set again so that none of them
+	// (a cache directory, a body limit, colly's own robots handling) can
+	// change a crawl behind its back.
+	c.IgnoreRobotsTxt, c.AllowURLRevisit, c.Async = true, true, false
+	c.MaxBodySize, c.MaxDepth, c.MaxRequests, c.CacheDir = 0, 0, 0, ""
+	c.AllowedDomains, c.DisallowedDomains = nil, nil
+	c.URLFilters, c.DisallowedURLFilters = nil, nil
+	c.DetectCharset, c.UserAgent = false, cfg.UserAgent
 	c.ParseHTTPErrorResponse = true
 	c.DisableCookies()
 	c.WithTransport(tr)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 )
@@ -63,5 +64,32 @@ func TestCrawlSmallSite(t *testing.T) {
 	}
 	if c.skips["http_404"] != 1 {
 		t.Errorf("skips %v, want one http_404", c.skips)
+	}
+}
+
+// TestCrawlIgnoresCollyEnvironment: colly reads COLLY_* variables after
+// its options; the crawler's settings must win.
+func TestCrawlIgnoresCollyEnvironment(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("COLLY_MAX_BODY_SIZE", "10")
+	t.Setenv("COLLY_CACHE_DIR", cache)
+	t.Setenv("COLLY_MAX_REQUESTS", "1")
+	t.Setenv("COLLY_FOLLOW_REDIRECTS", "yes")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<html><body><article><p>Page %s. %s</p><a href="/next%s">n</a>`+
+			`</article></body></html>`, r.URL.Path, lorem, strings.TrimPrefix(r.URL.Path, "/"))
+	}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL + "/")
+	cfg.MaxDepth = 3
+	c, _, err := crawlOnce(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.docs) != 4 || !strings.Contains(c.docs[0].Text, lorem) {
+		t.Errorf("%d documents, drops %v", len(c.docs), c.skips)
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 0 {
+		t.Errorf("colly cached %d responses", len(entries))
 	}
 }
