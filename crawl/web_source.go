@@ -124,10 +124,21 @@ type crawl struct {
 	pagesTotal int
 }
 
-// Read crawls and emits one document per fetched page, in discovery
-// order. With a state directory it first replays the journal of an earlier
-// run: its documents are emitted again (the engine discards those the sink
-// already committed) and only URLs without a result are fetched.
+// Read crawls and emits one document per fetched page, or counts the page
+// as a drop with a reason.
+//
+// Ordering: every URL gets a rank when it is discovered (seeds first, then
+// the links and redirect targets of each page in the order the page lists
+// them), fetches run concurrently, and results are emitted in rank order,
+// which is breadth-first order. For the same responses the output is the
+// same whatever the concurrency; fetching runs at most cfg.Window ranks
+// ahead of the oldest result still missing.
+//
+// With a state directory Read first replays the journal of an earlier run:
+// its documents are emitted again (the engine discards those the sink
+// already committed) and only URLs without a result are fetched. When ctx
+// ends, no new fetch starts, fetches in flight get a short grace period to
+// finish and be journaled, and Read returns ctx.Err().
 func (s *WebSource) Read(ctx context.Context, out mill.Emitter) error {
 	c := &crawl{s: s, out: out, front: newFrontier(s.cfg.HostParallel, s.cfg.Delay),
 		seen: map[string]bool{}, done: map[uint64]*result{}, tasks: map[uint64]*task{},
