@@ -24,7 +24,7 @@ import (
 var WARCSpec = mill.Spec{
 	Name: "warc",
 	Role: mill.RoleSource,
-	Doc: "Reads WARC files (plain, gzip per record or whole-file, multi-member gzip, zstd), " +
+	Doc: "Reads WARC files (plain, gzip per record or whole-file, multi-member gzip, zstd, lz4), " +
 		"WET files and ARC files. HTTP responses become documents through the same " +
 		"content-type checks, charset decoding and main-text extraction as the web source; " +
 		"WET conversion records are taken as text. Other record types are passed over. " +
