@@ -248,6 +248,11 @@ func (s *WARCSource) document(rec *WARCRecord, o *pageOptions) (*mill.Document, 
 		if rec.Truncated {
 			return nil, "too_large", errTooLarge
 		}
+		if why := rec.Header.Get("WARC-Truncated"); why != "" {
+			// The crawler stopped reading this response (length, time…):
+			// its payload is incomplete.
+			return nil, "truncated_payload", fmt.Errorf("%s: WARC-Truncated: %s", uri, why)
+		}
 		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(rec.Block)), nil)
 		if err != nil {
 			return nil, "bad_http", fmt.Errorf("parsing the HTTP response: %w", err)
