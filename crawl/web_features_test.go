@@ -235,3 +235,32 @@ func TestCrawlSeedRedirects(t *testing.T) {
 func portOf(srv *httptest.Server) string {
 	return srv.URL[strings.LastIndex(srv.URL, ":"):]
 }
+
+func TestCrawlMaxPagesPerHost(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var links strings.Builder
+		for i := range 10 {
+			fmt.Fprintf(&links, `<a href="%s%d">x</a>`, r.URL.Path, i)
+		}
+		fmt.Fprint(w, htmlPage("Page "+r.URL.Path, links.String()))
+	}))
+	defer srv.Close()
+	port := portOf(srv)
+	cfg := testConfig("http://a.localhost"+port+"/", "http://b.localhost"+port+"/")
+	cfg.dialHost = func(string) string { return "127.0.0.1" }
+	cfg.MaxPagesHost, cfg.MaxPages, cfg.RespectRobots = 5, 100, false
+	c, src, err := crawlOnce(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perHost := map[string]int{}
+	for _, u := range c.urls() {
+		perHost[strings.Split(u, "/")[2]]++
+	}
+	if len(perHost) != 2 || perHost["a.localhost"+port] != 5 || perHost["b.localhost"+port] != 5 {
+		t.Errorf("documents per host %v, want 5 each", perHost)
+	}
+	if src.Stats().LinksSkipped["max_pages_per_host"] == 0 {
+		t.Error("no link was counted over the per-host limit")
+	}
+}
