@@ -127,6 +127,12 @@ type SplitState struct {
 	CarryStarts []int32 `json:"carry_starts,omitempty"`
 	// Next is the index the split's next shard gets.
 	Next int `json:"next"`
+	// Flushing lists, in shuffled order, the documents of the window that
+	// was being written at the commit and were not yet written.
+	Flushing []uint64 `json:"flushing,omitempty"`
+	// FlushAt is the sequence number at whose arrival that window was
+	// flushed; a resumed run writes the rest of it at the same point.
+	FlushAt uint64 `json:"flush_at,omitempty"`
 }
 
 // Totals sums the entries of one split ("" sums all).

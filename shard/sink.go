@@ -97,6 +97,7 @@ type Sink struct {
 	prevPend   map[uint64]bool // Pending of the manifest resumed from
 	prevPendSl []uint64
 	inflight   *mill.Document // the document Write is placing
+	current    uint64         // Seq of the document Write is handling
 	written    int64
 	fixedUTF8  int64
 	tooLarge   int64
@@ -311,8 +312,11 @@ func (s *Sink) Write(_ context.Context, d *mill.Document) error {
 			return err
 		}
 	}
+	s.current = d.Seq
+	defer func() { s.current = 0 }()
 	if d.Seq < s.prevRecv && !s.prevPend[d.Seq] {
-		return nil // written by the interrupted run after its committed prefix
+		// Written by the interrupted run after its committed prefix.
+		return s.finishReplays(d.Seq)
 	}
 	sw := s.splits[0]
 	if len(s.splits) > 1 && IsValidation(d.ID, s.opt.Validation) {
@@ -327,6 +331,20 @@ func (s *Sink) Write(_ context.Context, d *mill.Document) error {
 	s.inflight = nil
 	if err != nil {
 		return fmt.Errorf("shard %s: %w", sw.shardName(), err)
+	}
+	return s.finishReplays(d.Seq)
+}
+
+// finishReplays writes the rest of each window that the interrupted run
+// was writing, once the input reaches the point where that run flushed it,
+// so that the resumed output is the uninterrupted one.
+func (s *Sink) finishReplays(seq uint64) error {
+	for _, sw := range s.splits {
+		if sw.replay != nil && seq >= sw.flushAt {
+			if err := sw.finishReplay(); err != nil {
+				return fmt.Errorf("shard %s: %w", sw.shardName(), err)
+			}
+		}
 	}
 	return nil
 }
@@ -442,6 +460,7 @@ func (s *Sink) Close(context.Context) error {
 		return nil
 	}
 	s.closed = true
+	s.current = math.MaxUint64 // windows flushed from here flush at Close
 	if !s.started {
 		// Nothing arrived; the packed layout may not know its end-of-text
 		// id then, which does not matter for an empty split.

@@ -422,8 +422,8 @@ func TestResumeKeepsUnseenPending(t *testing.T) {
 	}
 }
 
-// TestResumedOutputIdentical: without shuffling, a run killed many times
-// and resumed writes the same bytes as an uninterrupted run.
+// TestResumedOutputIdentical: a run killed many times and resumed writes
+// the same bytes as an uninterrupted run, also when it shuffles.
 func TestResumedOutputIdentical(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -432,6 +432,11 @@ func TestResumedOutputIdentical(t *testing.T) {
 		{"plain", func(o *Options) {}},
 		{"split", func(o *Options) { o.Validation = 0.3 }},
 		{"packed_split", func(o *Options) { o.Layout, o.Validation = LayoutPacked, 0.3 }},
+		{"shuffled", func(o *Options) { o.ShuffleWindow = 13 }},
+		{"shuffled_split", func(o *Options) { o.ShuffleWindow, o.Validation = 13, 0.3 }},
+		{"packed_shuffled_split", func(o *Options) {
+			o.Layout, o.ShuffleWindow, o.Validation = LayoutPacked, 17, 0.3
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := t.TempDir()

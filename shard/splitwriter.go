@@ -24,7 +24,16 @@ type splitWriter struct {
 
 	window   []*mill.Document // shuffle buffer
 	windows  uint64           // windows flushed so far
-	flushing bool             // inside flushWindow
+	flushing bool             // inside writeWindow
+
+	// replay holds the documents of a window that a resumed run must
+	// finish writing, in replayOrder; nil values have not arrived yet.
+	replay      map[uint64]*mill.Document
+	replayOrder []uint64
+	// flushAt is the Seq of the document whose arrival made the window
+	// being written flush (MaxUint64: Close): a resumed run finishes the
+	// window when that point comes again.
+	flushAt uint64
 
 	fw   *fileWriter
 	bb   *batchBuilder
@@ -44,6 +53,14 @@ func newSplitWriter(s *Sink, name string) *splitWriter {
 		sw.next = st.Next
 		sw.pk.carry = append(sw.pk.carry, st.Carry...)
 		sw.pk.starts = append(sw.pk.starts, st.CarryStarts...)
+		if len(st.Flushing) > 0 {
+			sw.flushAt = st.FlushAt
+			sw.replayOrder = slices.Clone(st.Flushing)
+			sw.replay = make(map[uint64]*mill.Document, len(st.Flushing))
+			for _, seq := range st.Flushing {
+				sw.replay[seq] = nil
+			}
+		}
 	}
 	sw.snapshot()
 	return sw
@@ -68,6 +85,16 @@ func (sw *splitWriter) add(d *mill.Document) error {
 	if sw.s.opt.ShuffleWindow <= 0 {
 		return sw.write(d)
 	}
+	if sw.replay != nil {
+		if _, ok := sw.replay[d.Seq]; ok {
+			sw.replay[d.Seq] = d
+			sw.s.inflight = nil // held for the replayed window
+			return nil          // Sink.Write finishes the replay in time
+		}
+		if err := sw.finishReplay(); err != nil {
+			return err
+		}
+	}
 	sw.window = append(sw.window, d)
 	sw.s.inflight = nil // the window holds it now
 	if len(sw.window) >= sw.s.opt.ShuffleWindow {
@@ -78,13 +105,9 @@ func (sw *splitWriter) add(d *mill.Document) error {
 
 // flushWindow shuffles the window with a generator seeded by the seed and
 // the window's number, then writes its documents. Documents stay in the
-// window (and so count as pending) until each is written.
-//
-// Limitation: a resumed run refills the windows from the first uncommitted
-// document, so its order differs from an uninterrupted run's (every
-// document is still written exactly once). Saving the windows' contents
-// would make resumed output identical at the cost of rewriting up to a
-// window of documents with every manifest.
+// window (and so count as pending) until each is written; a commit in the
+// middle of the window records the order of those left, so that a resumed
+// run writes them in the same order (see finishReplay).
 func (sw *splitWriter) flushWindow() error {
 	if len(sw.window) == 0 {
 		return nil
@@ -94,6 +117,12 @@ func (sw *splitWriter) flushWindow() error {
 		sw.window[i], sw.window[j] = sw.window[j], sw.window[i]
 	})
 	sw.windows++
+	sw.flushAt = sw.s.current
+	return sw.writeWindow()
+}
+
+// writeWindow writes the window's documents in their order.
+func (sw *splitWriter) writeWindow() error {
 	sw.flushing = true
 	defer func() { sw.flushing = false }()
 	for len(sw.window) > 0 {
@@ -105,6 +134,21 @@ func (sw *splitWriter) flushWindow() error {
 	}
 	sw.window = nil
 	return nil
+}
+
+// finishReplay writes the rest of the window that an interrupted run was
+// writing when it last committed, in that run's order, once its documents
+// have arrived again.
+func (sw *splitWriter) finishReplay() error {
+	var docs []*mill.Document
+	for _, seq := range sw.replayOrder {
+		if d := sw.replay[seq]; d != nil {
+			docs = append(docs, d)
+		}
+	}
+	sw.replay, sw.replayOrder = nil, nil
+	sw.window = append(docs, sw.window...)
+	return sw.writeWindow()
 }
 
 // splitSalt keeps the two splits' shuffles apart.
@@ -278,6 +322,11 @@ func (sw *splitWriter) oldestOpen() uint64 {
 // window, leaving one padded window in the middle of the split. A split that has no shard at all gets
 // one empty shard so that readers see its schema.
 func (sw *splitWriter) finish() error {
+	if sw.replay != nil {
+		if err := sw.finishReplay(); err != nil {
+			return err
+		}
+	}
 	if err := sw.flushWindow(); err != nil {
 		return err
 	}
@@ -317,6 +366,11 @@ func (sw *splitWriter) pending(dst []uint64) []uint64 {
 	for _, d := range sw.window {
 		dst = append(dst, d.Seq)
 	}
+	for seq, d := range sw.replay {
+		if d != nil {
+			dst = append(dst, seq)
+		}
+	}
 	return dst
 }
 
@@ -325,6 +379,17 @@ func (sw *splitWriter) snapshot() {
 	sw.saved = SplitState{Windows: sw.windows, Next: sw.next,
 		Carry: append([]int32(nil), sw.pk.carry...), CarryStarts: append([]int32(nil),
 			sw.pk.starts...)}
+	if sw.flushing {
+		// Committed in the middle of a window: remember the order of
+		// the rest, which is pending, and when the window was flushed.
+		for _, d := range sw.window {
+			sw.saved.Flushing = append(sw.saved.Flushing, d.Seq)
+		}
+		sw.saved.FlushAt = sw.flushAt
+	} else if sw.replay != nil {
+		sw.saved.Flushing = slices.Clone(sw.replayOrder)
+		sw.saved.FlushAt = sw.flushAt
+	}
 }
 
 // state is what a restart needs to continue the split: its state at its
