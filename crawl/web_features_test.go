@@ -264,3 +264,39 @@ func TestCrawlMaxPagesPerHost(t *testing.T) {
 		t.Error("no link was counted over the per-host limit")
 	}
 }
+
+// TestCrawlRobotsUnavailableThenBack: a robots.txt answering 503 makes
+// the page wait and retry (RFC 9309 forbids fetching meanwhile); once
+// robots.txt answers, the page is fetched.
+func TestCrawlRobotsUnavailableThenBack(t *testing.T) {
+	var robots, pages atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			if robots.Add(1) <= 2 {
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprint(w, "User-agent: *\nAllow: /\n")
+			return
+		}
+		pages.Add(1)
+		fmt.Fprint(w, htmlPage("Page", ""))
+	}))
+	defer srv.Close()
+	cfg := testConfig(srv.URL + "/")
+	c, _, err := crawlOnce(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.docs) != 1 || robots.Load() != 3 || pages.Load() != 1 {
+		t.Errorf("%d documents, %d robots.txt and %d page requests; drops %v", len(c.docs),
+			robots.Load(), pages.Load(), c.skips)
+	}
+	// Always unavailable: the page is given up after max_retries, unfetched.
+	robots.Store(-100)
+	pages.Store(0)
+	c, _, err = crawlOnce(t, cfg)
+	if err != nil || c.skips["fetch_error"]+c.skips["robots_unavailable"] != 1 || pages.Load() != 0 {
+		t.Errorf("err %v, drops %v, %d page requests", err, c.skips, pages.Load())
+	}
+}

@@ -67,7 +67,9 @@ func (c *robotsCache) get(u *url.URL, fetch robotsFetch) (rules *robotsRules, fe
 	if e != nil {
 		select {
 		case <-e.ready:
-			if time.Since(e.rules.fetched) > c.ttl {
+			// An unreachable robots.txt is asked for again at the next
+			// request (a retry comes after a backoff).
+			if e.rules.denyAll || time.Since(e.rules.fetched) > c.ttl {
 				e = nil
 			}
 		default:

@@ -63,11 +63,18 @@ func (w *worker) fetch(t *task) *result {
 			r.Reason = "robots_disallowed"
 			r.Msg = t.URL + ": not fetched because of robots.txt"
 			if rules.denyAll {
-				// RFC 9309: an unreachable robots.txt means disallow all.
+				// RFC 9309: an unreachable robots.txt means disallow all. The
+				// page waits and tries again, like after a 5xx, before it is
+				// given up.
 				r.Reason = "robots_unavailable"
 				if rules.err != nil {
 					r.Reason = fetchErrorReason(rules.err)
 					r.Msg = fmt.Sprintf("%s: robots.txt: %v", t.URL, rules.err)
+				}
+				if r.Reason != "blocked_address" {
+					if wait, ok := w.backoff(t, &exchange{Header: http.Header{}}); ok {
+						r.retryWait = wait
+					}
 				}
 			}
 			return r
