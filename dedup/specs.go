@@ -91,8 +91,9 @@ var stageSpec = mill.Spec{
 		{Name: "memory_limit", Kind: mill.Size, Default: "4GiB",
 			Doc: "Upper bound on the memory of the in-memory indexes (0 = no limit). When " +
 				"it is reached, an error is logged and later documents are kept without " +
-				"being indexed (counted as unindexed in the summary); use cluster mode " +
-				"for corpora whose index does not fit."},
+				"being indexed (counted as unindexed in the summary, and `tokenmill " +
+				"dedup` exits with status 1); use cluster mode for corpora whose index " +
+				"does not fit."},
 	},
 	Example: "stages:\n  - kind: dedup\n    url: true\n    paragraphs: true\n    memory_limit: 8GiB\n",
 	NewProcessor: func(cfg mill.Config, env mill.Env) (mill.Processor, error) {

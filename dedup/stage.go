@@ -151,6 +151,10 @@ func (s *Stage) Process(_ context.Context, d *mill.Document) error {
 	return nil
 }
 
+// Unindexed is the number of documents kept without being indexed because
+// memory_limit was reached; copies of them were not detected.
+func (s *Stage) Unindexed() int64 { return s.unindexed }
+
 // MemoryUsed estimates the bytes held by the stage's indexes.
 func (s *Stage) MemoryUsed() int64 {
 	n := int64(len(s.exact)+len(s.urls)) * exactEntryBytes

@@ -102,7 +102,7 @@ func (d *dedupCmd) run(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	if step == "" && d.mode == "streaming" {
-		return runFilter(ctx, a, d.spec, cfg, args, d.output, 0)
+		return d.runStreaming(ctx, a, cfg, args)
 	}
 	if step == "" && d.mode != "cluster" {
 		return usageError("--mode %q: use streaming or cluster", d.mode)
@@ -156,6 +156,29 @@ func (d *dedupCmd) run(ctx context.Context, a *app, args []string) error {
 		err = d.runClusterFilter(ctx, a, opt.Dir, args)
 	}
 	return err
+}
+
+// runStreaming runs the dedup stage as a filter. Output is written even
+// when memory_limit was reached, but the command then fails, so that a
+// script notices that copies may remain.
+func (d *dedupCmd) runStreaming(ctx context.Context, a *app, cfg mill.Config,
+	inputs []string) error {
+	var stage *dedup.Stage
+	spec := *d.spec
+	spec.NewProcessor = func(cfg mill.Config, env mill.Env) (mill.Processor, error) {
+		p, err := d.spec.NewProcessor(cfg, env)
+		stage, _ = p.(*dedup.Stage)
+		return p, err
+	}
+	if err := runFilter(ctx, a, &spec, cfg, inputs, d.output, 0); err != nil {
+		return err
+	}
+	if stage != nil && stage.Unindexed() > 0 {
+		return fmt.Errorf("memory_limit reached: %d documents were written without being "+
+			"indexed, so their copies may remain; raise --memory-limit or use --mode cluster",
+			stage.Unindexed())
+	}
+	return nil
 }
 
 // runCluster runs all cluster-mode steps, spooling standard input to the

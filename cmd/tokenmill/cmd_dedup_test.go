@@ -103,3 +103,17 @@ func TestDedupUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// A filter that reached memory_limit writes its output but exits 1.
+func TestDedupMemoryLimitFailsClearly(t *testing.T) {
+	in := dedupInput(t)
+	out := filepath.Join(t.TempDir(), "out.jsonl")
+	code, _, errs := tm(t, nil, "dedup", "--quiet", "--memory-limit", "20KB", in, "-o", out)
+	if code != 1 || !strings.Contains(errs, "memory_limit reached") {
+		t.Fatalf("exit %d, want 1 with a memory_limit message:\n%s", code, errs)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || len(ids(t, string(b))) < 40 {
+		t.Fatalf("output not written in full: %v", err)
+	}
+}
