@@ -34,6 +34,9 @@ func dedupInput(t *testing.T) string {
 	for i := range 40 {
 		passages = append(passages, strings.Join(words[1000+i*300:1000+i*300+250], " "))
 		add("p"+string(rune('A'+i)), passages[i])
+		if i == 20 {
+			lines = append(lines, "{not json") // skipped alike by every mode
+		}
 	}
 	add("exact", passages[3])
 	edited := strings.Fields(passages[5])

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/tokenmill/tokenmill/dedup"
 	"github.com/tokenmill/tokenmill/dedup/minhash"
-	"github.com/tokenmill/tokenmill/mill"
 	"github.com/tokenmill/tokenmill/mill/jsonl"
 )
 
@@ -35,6 +35,8 @@ type Options struct {
 const batch = 512
 
 type signed struct {
+	bad     bool // the line is not a document
+	err     error
 	length  int64
 	score   float64
 	key     dedup.Key128
@@ -95,7 +97,8 @@ func Signatures(ctx context.Context, opt Options, inputs []string) (*Manifest, e
 		signers[i] = minhash.NewSigner(opt.Params)
 		hashers[i] = dedup.NewExactHasher()
 	}
-	docs := make([]*mill.Document, 0, batch)
+	lines := make([][]byte, 0, batch) // raw JSON lines, decoded by the workers
+	lineNos := make([]int, 0, batch)
 	out := make([]signed, batch)
 	sigBuf := make([][]uint64, workers)
 	for i := range sigBuf {
@@ -104,14 +107,20 @@ func Signatures(ctx context.Context, opt Options, inputs []string) (*Manifest, e
 	var rec [docRecordSize]byte
 	var sigBytes []byte
 
+	var path string // the input being read, for messages
 	flush := func() error {
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for i := w; i < len(docs); i += workers {
-					d, o := docs[i], &out[i]
+				for i := w; i < len(lines); i += workers {
+					o := &out[i]
+					d, err := jsonl.Decode(lines[i])
+					if o.bad = err != nil; o.bad {
+						o.err = err
+						continue
+					}
 					o.length = int64(len(d.Text))
 					o.score = opt.Policy.Score(d)
 					o.key = hashers[w].Key(d.Text)
@@ -125,8 +134,17 @@ func Signatures(ctx context.Context, opt Options, inputs []string) (*Manifest, e
 			}()
 		}
 		wg.Wait()
-		for i := range docs {
+		for i := range lines {
 			o := &out[i]
+			if o.bad {
+				// Skipped as the engine skips it, so numbers stay in step.
+				m.Skipped++
+				if m.Skipped <= 10 {
+					log.Warn("skipping input record", "source", path, "line", lineNos[i],
+						"err", o.err)
+				}
+				continue
+			}
 			n := m.Docs
 			m.Docs++
 			m.Bytes += o.length
@@ -152,45 +170,21 @@ func Signatures(ctx context.Context, opt Options, inputs []string) (*Manifest, e
 				}
 			}
 		}
-		docs = docs[:0]
+		lines, lineNos = lines[:0], lineNos[:0]
 		return nil
 	}
 
-	for _, path := range inputs {
-		r, err := jsonl.Open(path)
+	for _, path = range inputs {
+		err := eachLine(ctx, path, func(line []byte, n int) error {
+			lines, lineNos = append(lines, line), append(lineNos, n)
+			if len(lines) < batch {
+				return nil
+			}
+			return flush()
+		})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("signing %s into %s: %w", path, opt.Dir, err)
 		}
-		for {
-			if err := ctx.Err(); err != nil {
-				r.Close()
-				return nil, err
-			}
-			d, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			var le *jsonl.LineError
-			if errors.As(err, &le) {
-				m.Skipped++
-				if m.Skipped <= 10 {
-					log.Warn("skipping input record", "source", path, "err", le)
-				}
-				continue
-			}
-			if err != nil {
-				r.Close()
-				return nil, err
-			}
-			docs = append(docs, d)
-			if len(docs) == batch {
-				if err := flush(); err != nil {
-					r.Close()
-					return nil, fmt.Errorf("writing signatures to %s: %w", opt.Dir, err)
-				}
-			}
-		}
-		r.Close()
 	}
 	if err := flush(); err != nil {
 		return nil, fmt.Errorf("writing signatures to %s: %w", opt.Dir, err)
@@ -243,5 +237,52 @@ func (w *fileWriter) abort() {
 	if !w.done {
 		w.f.Close()
 		os.Remove(w.path + ".tmp")
+	}
+}
+
+// eachLine calls f with every non-blank line of the JSONL file at path
+// (decompressed, white space trimmed, a fresh slice each time) and its line
+// number, as jsonl.Reader reads them: document numbers then match the
+// engine's Seq.
+func eachLine(ctx context.Context, path string, f func([]byte, int) error) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	r, closer, err := jsonl.Decompress(file)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer closer.Close()
+	br := bufio.NewReaderSize(r, 1<<20)
+	var line []byte
+	for n := 1; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		line = line[:0]
+		for {
+			chunk, err := br.ReadSlice('\n')
+			line = append(line, chunk...)
+			if errors.Is(err, bufio.ErrBufferFull) {
+				continue
+			}
+			if err == io.EOF {
+				if t := bytes.TrimSpace(line); len(t) > 0 {
+					return f(bytes.Clone(t), n)
+				}
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("%s: reading after line %d: %w", path, n-1, err)
+			}
+			break
+		}
+		if t := bytes.TrimSpace(line); len(t) > 0 {
+			if err := f(bytes.Clone(t), n); err != nil {
+				return err
+			}
+		}
 	}
 }
