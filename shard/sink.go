@@ -98,11 +98,13 @@ type Sink struct {
 	prevPendSl []uint64
 	inflight   *mill.Document // the document Write is placing
 	current    uint64         // Seq of the document Write is handling
-	written    int64
-	fixedUTF8  int64
-	tooLarge   int64
-	skipped    int64
-	closed     bool
+	// commitDepth counts nested commits; the outermost saves the manifest
+	commitDepth int
+	written     int64
+	fixedUTF8   int64
+	tooLarge    int64
+	skipped     int64
+	closed      bool
 }
 
 // NewSink builds the shard sink from a validated configuration. The output
@@ -362,12 +364,21 @@ func IsValidation(id string, share float64) bool {
 }
 
 // committedShard is called by a split writer after a shard is renamed into
-// place: the entry joins the manifest, which is replaced atomically.
-func (s *Sink) committedShard(e Entry) error {
+// place: the entry joins the manifest, then the commits that this one
+// causes in other splits (catchUp) run; the manifest is replaced once, after
+// all of them, so that a crash keeps all or none of them and a resumed run
+// repeats the same commits.
+func (s *Sink) committedShard(e Entry, then func() error) error {
 	s.m.Shards = append(s.m.Shards, e)
 	s.written++
 	s.log.Info("shard committed", "shard", e.File, "rows", e.Rows, "tokens", e.Tokens,
 		"bytes", e.Bytes)
+	s.commitDepth++
+	err := then()
+	s.commitDepth--
+	if err != nil || s.commitDepth > 0 {
+		return err
+	}
 	return s.saveManifest()
 }
 

@@ -303,10 +303,7 @@ func (sw *splitWriter) commit() error {
 	oldest := sw.oldestOpen()
 	sw.open = sw.open[:0]
 	sw.snapshot()
-	if err := sw.s.committedShard(e); err != nil {
-		return err
-	}
-	return sw.s.catchUp(sw, oldest)
+	return sw.s.committedShard(e, func() error { return sw.s.catchUp(sw, oldest) })
 }
 
 // oldestOpen returns the smallest Seq in the open shard, or MaxUint64.

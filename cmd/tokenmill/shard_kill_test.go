@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -18,7 +19,7 @@ import (
 // TestShardKillResume runs a pipeline, kills it with SIGKILL at random
 // moments after it has committed shards, resumes it with --resume each
 // time, and checks that the final shards hold every input document exactly
-// once, with its text intact.
+// once, with its text intact, and are the bytes an uninterrupted run writes.
 func TestShardKillResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs a pipeline several times")
@@ -124,6 +125,14 @@ output:
 		t.Fatalf("verify: %v\n%s", err, msg)
 	}
 
+	// The same pipeline never interrupted writes the same bytes.
+	clean := filepath.Join(work, "clean")
+	if msg, err := exec.Command(bin, "run", yaml, "--quiet", "--output", clean).
+		CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, msg)
+	}
+	shardCompareDirs(t, clean, out)
+
 	ds, err := shard.Open(out)
 	if err != nil {
 		t.Fatal(err)
@@ -198,4 +207,39 @@ func shardKillTexts(t *testing.T, root string, n int) []string {
 		texts[i] = b.String()
 	}
 	return texts
+}
+
+// shardCompareDirs fails unless two shard directories hold the same files
+// with the same bytes, the run summary (which holds timings) aside.
+func shardCompareDirs(t *testing.T, a, b string) {
+	t.Helper()
+	files := map[string]bool{}
+	for _, root := range []string{a, b} {
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && d.Name() != "summary.json" {
+				rel, _ := filepath.Rel(root, p)
+				files[rel] = true
+			}
+			return nil
+		})
+	}
+	for f := range files {
+		x, errX := os.ReadFile(filepath.Join(a, f))
+		y, errY := os.ReadFile(filepath.Join(b, f))
+		if errX != nil || errY != nil || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between the uninterrupted and the killed run (%v, %v)%s", f,
+				errX, errY, firstDiff(x, y))
+		}
+	}
+}
+
+// firstDiff shows the first line where two texts differ.
+func firstDiff(x, y []byte) string {
+	a, b := strings.Split(string(x), "\n"), strings.Split(string(y), "\n")
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf(": line %d: %.200q vs %.200q", i+1, a[i], b[i])
+		}
+	}
+	return ""
 }
