@@ -61,6 +61,7 @@ type segmenter struct {
 
 	linkDepth int
 	preDepth  int
+	article   int // open <article>, <main> and declared content elements
 	stack     []frame
 	nextGroup int32
 
@@ -80,7 +81,7 @@ func (s *segmenter) reset(useHints bool, deadline time.Time) {
 	s.stack = append(s.stack[:0], frame{})
 	s.start, s.chars, s.links, s.punct = 0, 0, 0, 0
 	s.space, s.br, s.brRun = false, false, 0
-	s.linkDepth, s.preDepth, s.nextGroup = 0, 0, 0
+	s.linkDepth, s.preDepth, s.article, s.nextGroup = 0, 0, 0, 0
 	s.useHints, s.deadline, s.timedOut, s.nodes = useHints, deadline, false, 0
 	if s.names == nil {
 		s.names = make(map[string]uint8)
@@ -123,7 +124,8 @@ func (s *segmenter) element(n *html.Node) {
 	}
 	if class == chrome {
 		class = block
-		if h == neutral {
+		// An article's own header holds its headline and standfirst.
+		if h == neutral && !(a == atom.Header && s.article > 0) {
 			h = furniture
 		}
 	}
@@ -172,6 +174,9 @@ func (s *segmenter) element(n *html.Node) {
 	if f.kind == kindCode {
 		s.preDepth++
 	}
+	if a == atom.Article || a == atom.Main || h == content {
+		s.article++
+	}
 	s.stack = append(s.stack, f)
 	first := int32(len(s.blocks))
 	firstSpan := len(s.spans)
@@ -189,6 +194,9 @@ func (s *segmenter) element(n *html.Node) {
 	s.stack = s.stack[:len(s.stack)-1]
 	if f.kind == kindCode {
 		s.preDepth--
+	}
+	if a == atom.Article || a == atom.Main || h == content {
+		s.article--
 	}
 	if last := int32(len(s.blocks)); last > first {
 		s.spans = append(s.spans, span{first: first, last: last, tag: a, hint: h})
