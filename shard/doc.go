@@ -33,7 +33,11 @@
 // or, with shuffle_window set, shuffled inside windows of that many
 // documents by a seeded generator, and shard files permuted at Close. The
 // same input and options give byte-identical shards and manifest: nothing
-// time-dependent is written.
+// time-dependent is written. A run killed and resumed writes the same bytes
+// as an uninterrupted one: the manifest keeps what a restart needs (the
+// packing carry, the order of a half-written shuffle window and the point
+// where it was flushed), and a shard's commit and the commits it causes in
+// the other split are recorded in one manifest write.
 //
 // # Reading
 //
