@@ -84,7 +84,9 @@ func classifyBlock(b *textBlock) uint8 {
 		return classCode
 	case ld > 0.5:
 		return classBad
-	case b.kind == kindHeading:
+	case b.kind == kindHeading && (b.chars < 100 || b.punct == 0):
+		// A heading of a hundred characters with punctuation is a
+		// standfirst set as a heading; judge it as prose.
 		return classHeading
 	case b.chars >= 80 && b.punct > 0 && ld <= 0.3:
 		return classGood
