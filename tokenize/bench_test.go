@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -99,7 +100,7 @@ func BenchmarkLongPiece(b *testing.B) {
 			if impl == "pkoukk" && size > 10<<10 {
 				continue // seconds per run: quadratic
 			}
-			b.Run(impl+"/"+itoaKB(size), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/%dKB", impl, size>>10), func(b *testing.B) {
 				encode := encoderFor(b, impl, "cl100k_base")
 				b.SetBytes(int64(len(text)))
 				for b.Loop() {
@@ -120,13 +121,4 @@ func longPiece(size int) string {
 		b.WriteString(words[(i*7)%len(words)])
 	}
 	return b.String()[:size]
-}
-
-func itoaKB(n int) string {
-	s := ""
-	n >>= 10
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	return s + "KB"
 }
