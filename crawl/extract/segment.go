@@ -25,6 +25,7 @@ type textBlock struct {
 	start, end int32 // byte range in segmenter.buf
 	chars      int32 // non-space characters
 	linkChars  int32 // non-space characters inside <a>
+	boldChars  int32 // non-space characters inside <b> or <strong>
 	punct      int32 // sentence punctuation
 	kind       blockKind
 	group      int32 // list or table row the block belongs to; 0 for none
@@ -55,11 +56,13 @@ type segmenter struct {
 	// the block being built
 	start        int
 	chars, links int32
+	bolds        int32
 	punct        int32
 	space, br    bool
 	brRun        int
 
 	linkDepth int
+	boldDepth int
 	preDepth  int
 	article   int // open <article>, <main> and declared content elements
 	stack     []frame
@@ -79,9 +82,9 @@ func (s *segmenter) reset(useHints bool, deadline time.Time) {
 	s.blocks = s.blocks[:0]
 	s.spans = s.spans[:0]
 	s.stack = append(s.stack[:0], frame{})
-	s.start, s.chars, s.links, s.punct = 0, 0, 0, 0
+	s.start, s.chars, s.links, s.bolds, s.punct = 0, 0, 0, 0, 0
 	s.space, s.br, s.brRun = false, false, 0
-	s.linkDepth, s.preDepth, s.article, s.nextGroup = 0, 0, 0, 0
+	s.linkDepth, s.boldDepth, s.preDepth, s.article, s.nextGroup = 0, 0, 0, 0, 0
 	s.useHints, s.deadline, s.timedOut, s.nodes = useHints, deadline, false, 0
 	if s.names == nil {
 		s.names = make(map[string]uint8)
@@ -137,10 +140,16 @@ func (s *segmenter) element(n *html.Node) {
 		return
 	}
 	if class == inline {
-		if a == atom.A {
+		switch a {
+		case atom.A:
 			s.linkDepth++
 			s.walkChildren(n)
 			s.linkDepth--
+			return
+		case atom.B, atom.Strong:
+			s.boldDepth++
+			s.walkChildren(n)
+			s.boldDepth--
 			return
 		}
 		s.walkChildren(n)
@@ -301,6 +310,9 @@ func (s *segmenter) count(c byte, t string, i int) {
 	if s.linkDepth > 0 {
 		s.links++
 	}
+	if s.boldDepth > 0 {
+		s.bolds++
+	}
 	switch c {
 	case '.', ',', '!', '?', ';', ':':
 		s.punct++
@@ -326,13 +338,14 @@ func (s *segmenter) flush() {
 		top := s.stack[len(s.stack)-1]
 		s.blocks = append(s.blocks, textBlock{
 			start: int32(s.start), end: int32(end), chars: s.chars, linkChars: s.links,
-			punct: s.punct, kind: top.kind, group: top.group, table: top.table,
+			boldChars: s.bolds,
+			punct:     s.punct, kind: top.kind, group: top.group, table: top.table,
 		})
 		s.buf = s.buf[:end]
 	} else {
 		s.buf = s.buf[:s.start]
 	}
 	s.start = len(s.buf)
-	s.chars, s.links, s.punct = 0, 0, 0
+	s.chars, s.links, s.bolds, s.punct = 0, 0, 0, 0
 	s.space, s.br = false, false
 }

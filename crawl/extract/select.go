@@ -88,6 +88,9 @@ func classifyBlock(b *textBlock) uint8 {
 		// A heading of a hundred characters with punctuation is a
 		// standfirst set as a heading; judge it as prose.
 		return classHeading
+	case b.boldChars == b.chars && b.chars < 100 && b.kind == kindText:
+		// a bold line standing alone is a heading in all but name
+		return classHeading
 	case b.chars >= 80 && b.punct > 0 && ld <= 0.3:
 		return classGood
 	case b.chars >= 25 && (b.punct > 0 || b.chars >= 80):
