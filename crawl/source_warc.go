@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ var WARCSpec = mill.Spec{
 		return &WARCSource{Paths: cfg.Strings("paths"), BaseDir: env.BaseDir,
 			ContentTypes: cfg.Strings("content_types"), MaxRecord: cfg.Size("max_record_size"),
 			MinStatus: cfg.Int("min_status"), MaxStatus: cfg.Int("max_status"),
-			Label: cfg.String("source"), Logger: env.Logger}, nil
+			Label: cfg.String("source"), Workers: env.Workers, Logger: env.Logger}, nil
 	},
 }
 
@@ -67,8 +68,11 @@ type WARCSource struct {
 	// MinStatus and MaxStatus bound the HTTP statuses kept (200–299).
 	MinStatus, MaxStatus int
 	// Label is the documents' source field ("warc" when empty).
-	Label  string
-	Logger *slog.Logger
+	Label string
+	// Workers turn records into documents concurrently (GOMAXPROCS when
+	// 0); documents still come out in file order.
+	Workers int
+	Logger  *slog.Logger
 }
 
 // Read emits the documents of every file, files in sorted order.
@@ -160,43 +164,38 @@ func (s *WARCSource) readFile(ctx context.Context, path string, out mill.Emitter
 	}
 	name := filepath.Base(path)
 	var records, docs, other int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
+	items := s.process(ctx, r, opts)
+	defer func() {
+		for it := range items { // let the reader and the workers finish
+			<-it.done
 		}
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			if s.Logger != nil {
-				s.Logger.Debug("read WARC file", "source", "warc", "file", path,
-					"records", records, "documents", docs, "passed_over", other)
-			}
-			return nil
-		}
-		if err == nil {
-			records++
-		}
-		if err != nil {
+	}()
+	for it := range items {
+		<-it.done
+		if it.err != nil {
 			reason := "corrupt_record"
-			if errors.Is(err, ErrTruncatedRecord) {
+			if errors.Is(it.err, ErrTruncatedRecord) {
 				reason = "truncated_record"
 			}
 			var re *RecordError
-			if !errors.As(err, &re) {
-				out.Skip("unreadable", fmt.Errorf("%s: %w", path, err))
-				return nil
+			if !errors.As(it.err, &re) {
+				out.Skip("unreadable", fmt.Errorf("%s: %w", path, it.err))
+				continue
 			}
-			out.Skip(reason, err)
+			out.Skip(reason, it.err)
 			continue
 		}
-		d, reason, derr := s.document(rec, opts)
-		if d == nil && reason == "" {
+		records++
+		rec := it.rec
+		if it.d == nil && it.reason == "" {
 			other++ // not a page: warcinfo, request, metadata, revisit, dns…
 			continue
 		}
-		if d == nil {
-			out.Skip(reason, fmt.Errorf("%s: record at byte %d: %w", path, rec.Offset, derr))
+		if it.d == nil {
+			out.Skip(it.reason, fmt.Errorf("%s: record at byte %d: %w", path, rec.Offset, it.derr))
 			continue
 		}
+		d := it.d
 		d.SetMeta("warc_file", name)
 		d.SetMeta("warc_offset", strconv.FormatInt(rec.Offset, 10))
 		if id := rec.Header.Get("WARC-Record-ID"); id != "" {
@@ -210,6 +209,77 @@ func (s *WARCSource) readFile(ctx context.Context, path string, out mill.Emitter
 			return err
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.Logger != nil {
+		s.Logger.Debug("read WARC file", "source", "warc", "file", path,
+			"records", records, "documents", docs, "passed_over", other)
+	}
+	return nil
+}
+
+// warcItem is one record on its way through the workers; done is closed
+// when its outcome is known.
+type warcItem struct {
+	rec    *WARCRecord
+	err    error // the reader's
+	d      *mill.Document
+	reason string
+	derr   error
+	done   chan struct{}
+}
+
+// process reads records on one goroutine and turns them into documents on
+// s.Workers goroutines; the returned channel yields them in file order.
+// It stops reading when ctx ends, and closes the channel when the reader
+// is done; each item's done is closed once its workers are.
+func (s *WARCSource) process(ctx context.Context, r *WARCReader,
+	opts *pageOptions) <-chan *warcItem {
+	n := s.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	items := make(chan *warcItem, 4*n)
+	jobs := make(chan *warcItem, n)
+	for range n {
+		go func() {
+			for it := range jobs {
+				it.d, it.reason, it.derr = s.document(it.rec, opts)
+				close(it.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(items)
+		defer close(jobs)
+		for ctx.Err() == nil {
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			it := &warcItem{rec: rec, err: err, done: make(chan struct{})}
+			if err != nil {
+				close(it.done)
+			}
+			select {
+			case items <- it:
+			case <-ctx.Done():
+				if err == nil {
+					close(it.done)
+				}
+				return
+			}
+			var re *RecordError
+			if err != nil && !errors.As(err, &re) {
+				return // the rest of the file cannot be read
+			}
+			if err == nil {
+				jobs <- it
+			}
+		}
+	}()
+	return items
 }
 
 // document turns a record into a document; a nil document with an empty

@@ -170,3 +170,32 @@ func BenchmarkWARCReader(b *testing.B) {
 		})
 	}
 }
+
+// TestWARCSourceOrderAndCancel: documents come out in file order whatever
+// the number of workers, and a cancelled read stops with ctx.Err().
+func TestWARCSourceOrderAndCancel(t *testing.T) {
+	dir := dataDir(t, "web-archives")
+	paths := []string{filepath.Join(dir, "dolma", "*.warc.gz"),
+		filepath.Join(dir, "resiliparse", "warcfile.warc.gz")}
+	var orders []string
+	for _, w := range []int{1, 4} {
+		c := &collector{}
+		if err := (&WARCSource{Paths: paths, Workers: w}).Read(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, d := range c.docs {
+			ids = append(ids, d.ID)
+		}
+		orders = append(orders, strings.Join(ids, " "))
+	}
+	if orders[0] != orders[1] || orders[0] == "" {
+		t.Error("documents come out in another order with 4 workers than with 1")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &collector{stopAfter: 3, cancel: cancel, ctx: ctx}
+	err := (&WARCSource{Paths: paths, Workers: 4}).Read(ctx, c)
+	if !errors.Is(err, context.Canceled) || len(c.docs) != 3 {
+		t.Errorf("cancelled read: %v after %d documents", err, len(c.docs))
+	}
+}
