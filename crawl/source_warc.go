@@ -31,7 +31,7 @@ var WARCSpec = mill.Spec{
 		"WET conversion records are taken as text. Other record types are passed over. " +
 		"A damaged or truncated record is counted with its file and byte offset and the " +
 		"reader goes on with the next one. Files are read in sorted path order, records in " +
-		"file order.",
+		"file order; extraction runs on the run's workers without changing that order.",
 	Options: []mill.Option{
 		{Name: "paths", Kind: mill.Strings, Required: true,
 			Doc: "WARC files, directories (walked) or globs, relative to the pipeline file"},
