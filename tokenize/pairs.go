@@ -40,7 +40,7 @@ func newPairTable(v *vocab, tokens *tokenTable) pairTable {
 		}
 	}
 	// A load factor of at most one half keeps probe sequences short.
-	logSize := bits.Len(uint(len(joins)*2)) + 1
+	logSize := bits.Len(uint(len(joins)*2 - 1))
 	p := pairTable{slots: make([]uint64, 1<<logSize), shift: uint(64 - logSize)}
 	for i := range p.slots {
 		p.slots[i] = emptySlot

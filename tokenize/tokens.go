@@ -26,7 +26,7 @@ func newTokenTable(v *vocab) *tokenTable {
 	}
 	t.offs[len(v.bytesOf)] = uint32(len(t.arena))
 	// A load factor of at most one half keeps probe sequences short.
-	logSize := bits.Len(uint(v.count*2)) + 1
+	logSize := bits.Len(uint(v.count*2 - 1))
 	t.slots = make([]uint64, 1<<logSize)
 	t.shift = uint(64 - logSize)
 	mask := uint64(len(t.slots) - 1)
