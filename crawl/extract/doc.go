@@ -13,10 +13,10 @@
 // hidden elements, and elements whose class or id names boilerplate:
 // "comments", "share", "cookie-banner", "breadcrumb", …) and cuts the rest
 // into blocks at block-level elements: paragraphs, headings, list items,
-// table cells, preformatted sections. Page chrome (nav, aside, header,
-// footer) and furniture names ("sidebar", "widget") are dropped only when
-// they hold no body of prose, which guards against broken markup that
-// leaves a header open around the whole article.
+// table cells, preformatted sections. Page chrome (nav, aside, footer, a
+// header outside the article) and furniture names ("sidebar", "widget")
+// are dropped only when they hold no body of prose, which guards against
+// broken markup that leaves a header open around the whole article.
 //
 // Each block is weighed by its length, link density and punctuation: long
 // punctuated prose counts for the element holding it, link lists and short
