@@ -298,6 +298,8 @@ func (c *crawl) apply(t *task, r *result) error {
 		c.emitted++
 		return c.out.Emit(r.Doc)
 	}
+	// A resumed crawl reports the drops of the journal again, so that its
+	// summary, like its output, covers the whole crawl.
 	c.dropped++
 	var err error
 	if r.Msg != "" {
