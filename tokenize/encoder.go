@@ -35,7 +35,6 @@ type Definition struct {
 // immutable and safe for concurrent use.
 type Encoder struct {
 	def      Definition
-	voc      *vocab
 	eot, bos int32 // -1 when absent
 	specials []special
 	// specialFirst marks the bytes that start a special token.
@@ -105,7 +104,7 @@ func New(d Definition) (*Encoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Encoder{def: d, voc: voc, eot: -1, bos: -1}
+	e := &Encoder{def: d, eot: -1, bos: -1}
 	for s, id := range d.Specials {
 		if s == "" {
 			return nil, fmt.Errorf("encoding %s: empty special token", d.Name)
@@ -171,7 +170,7 @@ func (e *Encoder) BeginOfText() (int32, bool) { return e.bos, e.bos >= 0 }
 // VocabSize returns one more than the largest id the encoder can produce,
 // special tokens included.
 func (e *Encoder) VocabSize() int {
-	n := len(e.voc.bytesOf)
+	n := e.core.ranks.tokens.numIDs()
 	for _, s := range e.specials {
 		n = max(n, int(s.id)+1)
 	}
@@ -281,10 +280,8 @@ func (e *Encoder) appendDecode(dst []byte, ids []int32, strict bool) ([]byte, er
 // TokenBytes returns the bytes of one token (the string of a special
 // token), or nil for an unknown id. The slice must not be modified.
 func (e *Encoder) TokenBytes(id int32) []byte {
-	if id >= 0 && int(id) < len(e.voc.bytesOf) {
-		if b := e.voc.bytesOf[id]; b != nil {
-			return b
-		}
+	if b := e.core.ranks.tokens.bytesOf(id); b != nil {
+		return b
 	}
 	for _, s := range e.specials {
 		if s.id == id {

@@ -12,8 +12,7 @@ type pairTable struct {
 	slots []uint64
 	shift uint
 	// fallback is set when the vocabulary's ids do not fit 21 bits.
-	fallback *vocab
-	tokens   *tokenTable
+	fallback *tokenTable
 }
 
 const (
@@ -24,7 +23,7 @@ const (
 
 func newPairTable(v *vocab, tokens *tokenTable) pairTable {
 	if len(v.bytesOf) > idMask {
-		return pairTable{fallback: v, tokens: tokens}
+		return pairTable{fallback: tokens}
 	}
 	type join struct{ a, b, id int32 }
 	var joins []join
@@ -60,9 +59,9 @@ func newPairTable(v *vocab, tokens *tokenTable) pairTable {
 // get returns the id of the token joining a and b, or noRank.
 func (p *pairTable) get(a, b int32) int32 {
 	if p.fallback != nil {
-		joined := append(append(make([]byte, 0, 64), p.fallback.bytesOf[a]...),
-			p.fallback.bytesOf[b]...)
-		return p.tokens.get(joined)
+		joined := append(append(make([]byte, 0, 64), p.fallback.bytesOf(a)...),
+			p.fallback.bytesOf(b)...)
+		return p.fallback.get(joined)
 	}
 	key := uint64(a)<<idBits | uint64(b)
 	mask := uint64(len(p.slots) - 1)

@@ -68,6 +68,18 @@ func (t *tokenTable) lookup(p []byte, h uint64) int32 {
 	}
 }
 
+// bytesOf returns the bytes of token id, or nil for an id that is not a
+// rank. The slice must not be modified.
+func (t *tokenTable) bytesOf(id int32) []byte {
+	if id < 0 || int(id) >= len(t.offs)-1 || t.offs[id] == t.offs[id+1] {
+		return nil
+	}
+	return t.arena[t.offs[id]:t.offs[id+1]:t.offs[id+1]]
+}
+
+// numIDs returns one more than the largest rank.
+func (t *tokenTable) numIDs() int { return len(t.offs) - 1 }
+
 // getString is get for a string, without copying it.
 func (t *tokenTable) getString(p string) int32 {
 	return t.get(unsafeBytes(p))
