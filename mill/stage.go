@@ -100,3 +100,17 @@ func DropReason(err error) string {
 	}
 	return ""
 }
+
+// FatalError stops a whole run from a Processor: the engine stops reading,
+// commits what the sink already holds and returns Err. Use it when going on
+// would silently give a wrong result (an index that no longer fits its
+// memory limit), not for one bad document.
+type FatalError struct {
+	Err error
+}
+
+func (e *FatalError) Error() string { return e.Err.Error() }
+func (e *FatalError) Unwrap() error { return e.Err }
+
+// Fatal wraps err so that a Processor returning it stops the run.
+func Fatal(err error) error { return &FatalError{Err: err} }

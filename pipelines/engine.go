@@ -137,13 +137,17 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 	}()
 
 	// Stages.
+	var stageErr error
+	var stageErrOnce sync.Once
 	ch := head
 	for i, st := range e.Stages {
 		c := newCounters(st.Name, "stage")
 		e.counters = append(e.counters, c)
 		out := make(chan batch, buf)
 		r := &stageRunner{st: st, c: c, log: log.With("stage", st.Name),
-			skipReplay: i > lastStateful}
+			skipReplay: i > lastStateful, fail: func(err error) {
+				stageErrOnce.Do(func() { stageErr = err; abort(err) })
+			}}
 		wg.Add(1)
 		go func(in <-chan batch) {
 			defer wg.Done()
@@ -193,6 +197,8 @@ func (e *Engine) Run(ctx context.Context) (*Summary, error) {
 
 	sum := e.summary(time.Since(start))
 	switch {
+	case stageErr != nil:
+		return sum, errors.Join(stageErr, closeErr)
 	case sinkErr != nil:
 		return sum, sinkErr
 	case srcErr != nil:

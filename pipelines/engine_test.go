@@ -229,3 +229,48 @@ func BenchmarkEngineOverhead(b *testing.B) {
 		}
 	}
 }
+
+// fatalAt stops the run at one document.
+type fatalAt struct{ id string }
+
+func (f fatalAt) Process(_ context.Context, d *mill.Document) error {
+	if d.ID == f.id {
+		return mill.Fatal(errors.New("index full"))
+	}
+	return nil
+}
+
+func TestFatalProcessorErrorStopsRunAndResumes(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		t.Run(fmt.Sprint(workers), func(t *testing.T) { testFatal(t, workers) })
+	}
+}
+
+func testFatal(t *testing.T, workers int) {
+	sink := &memSink{}
+	e := &Engine{Sources: []NamedSource{{"test", &sliceSource{n: 5000}}},
+		Stages: []NamedStage{{Name: "fatal", Proc: fatalAt{"3000"}, Workers: workers}},
+		Sink:   NamedSink{"mem", sink}}
+	_, err := e.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "fatal: document 3000: index full") {
+		t.Fatalf("err = %v", err)
+	}
+	if sink.closed != 1 || len(sink.docs) > 3000 {
+		t.Fatalf("sink closed %d times with %d docs", sink.closed, len(sink.docs))
+	}
+	// What was committed is a prefix; a resumed run continues after it.
+	for i, d := range sink.docs {
+		if d.ID != fmt.Sprint(i) {
+			t.Fatalf("committed documents are not a prefix: %s at %d", d.ID, i)
+		}
+	}
+	rest := &memSink{committed: uint64(len(sink.docs))}
+	e = &Engine{Sources: []NamedSource{{"test", &sliceSource{n: 5000}}},
+		Sink: NamedSink{"mem", rest}}
+	if _, err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(rest.docs) == 0 || rest.docs[0].Seq != uint64(len(sink.docs)) {
+		t.Errorf("resume did not continue after the committed prefix")
+	}
+}

@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -18,12 +19,15 @@ type stageRunner struct {
 	c          *Counters
 	log        *slog.Logger
 	skipReplay bool
+	// fail stops the run with a processor's FatalError.
+	fail func(error)
 }
 
 func (r *stageRunner) run(ctx context.Context, in <-chan batch, out chan<- batch) {
 	if r.st.Workers <= 1 {
 		for b := range in {
-			if b = r.processBatch(ctx, b); len(b) > 0 && !send(ctx, out, b) {
+			b, fatal := r.processBatch(ctx, b)
+			if len(b) > 0 && !send(ctx, out, b) || fatal {
 				drain(in)
 				return
 			}
@@ -34,25 +38,37 @@ func (r *stageRunner) run(ctx context.Context, in <-chan batch, out chan<- batch
 }
 
 // processBatch runs the processor over b and returns the documents that go
-// on, reusing b's array.
-func (r *stageRunner) processBatch(ctx context.Context, b batch) batch {
+// on, reusing b's array. After a fatal error it returns only the documents
+// before the one that failed, and fatal is true: nothing after it may reach
+// the sink, so that what is committed stays a prefix of the input and a
+// resumed run loses nothing.
+func (r *stageRunner) processBatch(ctx context.Context, b batch) (kept batch, fatal bool) {
 	t0 := time.Now()
-	kept := b[:0]
+	kept = b[:0]
 	for _, d := range b {
-		if r.process(ctx, d) {
+		keep, stop := r.process(ctx, d)
+		if stop {
+			fatal = true
+			break
+		}
+		if keep {
 			kept = append(kept, d)
 		}
 	}
 	r.c.addBusy(time.Since(t0))
-	return kept
+	return kept, fatal
 }
 
 // runParallel hands batches to workers and emits results in input order.
 // The pending queue bounds how many batches are in flight.
 func (r *stageRunner) runParallel(ctx context.Context, in <-chan batch, out chan<- batch) {
+	type result struct {
+		kept  batch
+		fatal bool
+	}
 	type job struct {
 		b    batch
-		done chan batch
+		done chan result
 	}
 	n := r.st.Workers
 	jobs := make(chan job, n)
@@ -63,13 +79,14 @@ func (r *stageRunner) runParallel(ctx context.Context, in <-chan batch, out chan
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.done <- r.processBatch(ctx, j.b)
+				kept, fatal := r.processBatch(ctx, j.b)
+				j.done <- result{kept, fatal}
 			}
 		}()
 	}
 	go func() {
 		for b := range in {
-			j := job{b: b, done: make(chan batch, 1)}
+			j := job{b: b, done: make(chan result, 1)}
 			pending <- j
 			jobs <- j
 		}
@@ -78,35 +95,42 @@ func (r *stageRunner) runParallel(ctx context.Context, in <-chan batch, out chan
 	}()
 	ok := true
 	for j := range pending {
-		kept := <-j.done
-		if ok && len(kept) > 0 {
-			ok = send(ctx, out, kept)
+		res := <-j.done
+		if ok && len(res.kept) > 0 {
+			ok = send(ctx, out, res.kept)
 		}
+		ok = ok && !res.fatal
 	}
 	wg.Wait()
 }
 
-// process runs the processor on d and reports whether d goes on. A panic
-// is recovered into a counted drop so one bad document cannot end a run.
-func (r *stageRunner) process(ctx context.Context, d *mill.Document) (keep bool) {
+// process runs the processor on d and reports whether d goes on, or
+// whether the processor stopped the run. A panic is recovered into a counted
+// drop so one bad document cannot end a run.
+func (r *stageRunner) process(ctx context.Context, d *mill.Document) (keep, stop bool) {
 	if d.Replay && r.skipReplay {
-		return true
+		return true, false
 	}
 	if !d.Replay {
 		r.c.addIn(d.Size())
 	}
 	err := r.call(ctx, d)
+	var fatal *mill.FatalError
+	if errors.As(err, &fatal) {
+		r.fail(fmt.Errorf("%s: document %s: %w", r.st.Name, d.ID, fatal.Err))
+		return false, true
+	}
 	if d.Replay {
-		return err == nil
+		return err == nil, false
 	}
 	if err == nil {
 		r.c.addOut(d.Size())
-		return true
+		return true, false
 	}
 	reason := mill.DropReason(err)
 	if reason != "" {
 		r.c.drop(reason)
-		return false
+		return false, false
 	}
 	reason = "error"
 	if _, isPanic := err.(panicError); isPanic {
@@ -114,7 +138,7 @@ func (r *stageRunner) process(ctx context.Context, d *mill.Document) (keep bool)
 	}
 	n := r.c.drop(reason)
 	logLimited(r.log, n, "skipping document", "doc", d.ID, "url", d.URL, "err", err)
-	return false
+	return false, false
 }
 
 type panicError struct{ msg string }
