@@ -89,11 +89,15 @@ var stageSpec = mill.Spec{
 				"so the overall rate stays below twice this value. 0.001 costs 14.4 " +
 				"bits (1.8 bytes) per distinct paragraph."},
 		{Name: "memory_limit", Kind: mill.Size, Default: "4GiB",
-			Doc: "Upper bound on the memory of the in-memory indexes (0 = no limit). When " +
-				"it is reached, an error is logged and later documents are kept without " +
-				"being indexed (counted as unindexed in the summary, and `tokenmill " +
-				"dedup` exits with status 1); use cluster mode for corpora whose index " +
-				"does not fit."},
+			Doc: "Upper bound on the memory of the in-memory indexes (0 = no limit); what " +
+				"happens when it is reached is on_memory_limit's choice. Use cluster mode " +
+				"(`tokenmill dedup --mode cluster`) for corpora whose index does not fit."},
+		{Name: "on_memory_limit", Kind: mill.String, Default: "fail",
+			Choices: []string{"fail", "keep"},
+			Doc: "fail: stop the run with an error saying what to do (what was written " +
+				"stays, and --resume continues after a fix); keep: log an error and keep " +
+				"later documents without indexing them (counted as unindexed; their " +
+				"copies are not found, and `tokenmill dedup` exits with status 1)"},
 	},
 	Example: "stages:\n  - kind: dedup\n    url: true\n    paragraphs: true\n    memory_limit: 8GiB\n",
 	NewProcessor: func(cfg mill.Config, env mill.Env) (mill.Processor, error) {
@@ -122,6 +126,7 @@ func SettingsFrom(cfg mill.Config) (Settings, error) {
 		ParagraphCapacity: int64(cfg.Int("paragraph_capacity")),
 		ParagraphFPRate:   cfg.Float("paragraph_fp_rate"),
 		MemoryLimit:       cfg.Size("memory_limit"),
+		KeepOnLimit:       cfg.String("on_memory_limit") == "keep",
 	}
 	p, th, err := MinHashFrom(cfg)
 	set.MinHash, set.Threshold = p, th

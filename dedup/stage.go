@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/tokenmill/tokenmill/dedup/minhash"
@@ -33,6 +34,9 @@ type Settings struct {
 	Threshold float64
 	// MemoryLimit bounds the indexes in bytes; 0 is no limit.
 	MemoryLimit int64
+	// KeepOnLimit keeps documents without indexing them once MemoryLimit
+	// is reached, instead of stopping the run.
+	KeepOnLimit bool
 }
 
 // Stage is the dedup processor. It is stateful: the engine must call Process
@@ -137,6 +141,12 @@ func (s *Stage) Process(_ context.Context, d *mill.Document) error {
 		need += s.index.docBytes()
 	}
 	if !s.reserve(need) {
+		if !s.set.KeepOnLimit {
+			return mill.Fatal(fmt.Errorf("dedup index reached memory_limit (%d bytes) "+
+				"after %d documents: raise memory_limit, or use `tokenmill dedup --mode "+
+				"cluster`, which keeps its index on disk, then run again with --resume",
+				s.set.MemoryLimit, s.kept-1))
+		}
 		return nil
 	}
 	if hasURL {
@@ -174,7 +184,7 @@ func (s *Stage) reserve(n int64) bool {
 	if s.set.MemoryLimit <= 0 || s.MemoryUsed()+n <= s.set.MemoryLimit {
 		return true
 	}
-	if s.unindexed == 0 {
+	if s.unindexed == 0 && s.set.KeepOnLimit {
 		s.log.Error("dedup index reached memory_limit; later documents are kept "+
 			"without being indexed, so their copies will not be found",
 			"memory_limit", s.set.MemoryLimit, "indexed_docs", s.kept,

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -100,7 +101,8 @@ func TestReplayRebuildsState(t *testing.T) {
 }
 
 func TestMemoryLimitStopsIndexing(t *testing.T) {
-	s := newTestStage(t, map[string]string{"memory_limit": "100B", "near": "false"})
+	s := newTestStage(t, map[string]string{"memory_limit": "100B", "near": "false",
+		"on_memory_limit": "keep"})
 	docs := []*mill.Document{{Text: "a"}, {Text: "b"}, {Text: "c"}, {Text: "a"}, {Text: "c"}}
 	got := run(t, s, docs)
 	want := []string{"", "", "", ReasonExact, ""}
@@ -241,4 +243,20 @@ func TestExactKeyNormalizesUnicode(t *testing.T) {
 	if h.Key("\u00e9") == h.Key("e") {
 		t.Error("é and e share a key: exact dedup must keep accents")
 	}
+}
+
+// By default a full index stops the run with an error saying what to do.
+func TestMemoryLimitFailsByDefault(t *testing.T) {
+	s := newTestStage(t, map[string]string{"memory_limit": "100B", "near": "false"})
+	var fatal *mill.FatalError
+	for i, text := range []string{"a", "b", "c", "d"} {
+		err := s.Process(context.Background(), &mill.Document{Text: text})
+		if errors.As(err, &fatal) {
+			if i == 0 || !strings.Contains(err.Error(), "raise memory_limit") {
+				t.Errorf("doc %d: %v", i, err)
+			}
+			return
+		}
+	}
+	t.Fatal("the memory limit never stopped the stage")
 }

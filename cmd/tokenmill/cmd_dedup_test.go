@@ -107,15 +107,27 @@ func TestDedupUsageErrors(t *testing.T) {
 	}
 }
 
-// A filter that reached memory_limit writes its output but exits 1.
+// A filter that reaches memory_limit stops with an error that says what to
+// do, keeping what it wrote; with on_memory_limit keep it writes everything
+// but still exits 1.
 func TestDedupMemoryLimitFailsClearly(t *testing.T) {
 	in := dedupInput(t)
 	out := filepath.Join(t.TempDir(), "out.jsonl")
 	code, _, errs := tm(t, nil, "dedup", "--quiet", "--memory-limit", "20KB", in, "-o", out)
-	if code != 1 || !strings.Contains(errs, "memory_limit reached") {
+	if code != 1 || !strings.Contains(errs, "raise memory_limit") {
 		t.Fatalf("exit %d, want 1 with a memory_limit message:\n%s", code, errs)
 	}
 	b, err := os.ReadFile(out)
+	if err != nil || strings.Count(string(b), "\n") >= 40 {
+		t.Fatalf("want a committed prefix of the output: %v", err)
+	}
+
+	code, _, errs = tm(t, nil, "dedup", "--quiet", "--memory-limit", "20KB",
+		"--on-memory-limit", "keep", in, "-o", out)
+	if code != 1 || !strings.Contains(errs, "memory_limit reached") {
+		t.Fatalf("exit %d, want 1 with a memory_limit message:\n%s", code, errs)
+	}
+	b, err = os.ReadFile(out)
 	if err != nil || len(ids(t, string(b))) < 40 {
 		t.Fatalf("output not written in full: %v", err)
 	}
