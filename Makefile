@@ -14,7 +14,13 @@ FUZZ := \
 	./mill/jsonl:FuzzDecode \
 	./mill/jsonl:FuzzFastDecode \
 	./mill/jsonl:FuzzAppendDoc \
-	./dedup/minhash:FuzzSign
+	./crawl:FuzzExtractLinks \
+	./crawl:FuzzWARCReader \
+	./crawl/extract:FuzzHTML \
+	./dedup/minhash:FuzzSign \
+	./tokenize:FuzzEncode \
+	./tokenize:FuzzSplit \
+	./shard:FuzzReadShard
 
 .PHONY: all build test test-deps vet unit fuzz bench
 all: build
