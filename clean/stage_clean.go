@@ -30,7 +30,7 @@ var cleanSpec = mill.Spec{
 		{Name: "max_chars", Kind: mill.Int, Default: "0", HasMin: true, Min: 0,
 			Doc: "drop documents with more characters after cleaning (0: no limit)"},
 	},
-	Example: "stages:\n  - clean: {min_chars: 200, normalization: nfkc}\n",
+	Example: "stages:\n  - kind: clean\n    min_chars: 200\n    normalization: nfkc\n",
 	NewProcessor: func(cfg mill.Config, env mill.Env) (mill.Processor, error) {
 		s := &Stage{MinChars: cfg.Int("min_chars"), MaxChars: cfg.Int("max_chars")}
 		s.Norm.CollapseSpaces = cfg.Bool("collapse_spaces")

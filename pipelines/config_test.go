@@ -94,3 +94,26 @@ func TestShippedPipelinesLoad(t *testing.T) {
 		t.Errorf("the demo corpus must say where its files come from: %v", err)
 	}
 }
+
+// Every component's documented example is a valid pipeline fragment.
+func TestSpecExamplesParse(t *testing.T) {
+	for _, s := range Specs() {
+		if s.Example == "" {
+			t.Errorf("%s %s has no example", s.Role, s.Name)
+			continue
+		}
+		doc := s.Example
+		if !strings.HasSuffix(doc, "\n") {
+			doc += "\n"
+		}
+		if s.Role != "source" {
+			doc = "sources: [{kind: files, paths: [x.txt]}]\n" + doc
+		}
+		if s.Role != "sink" {
+			doc += "output: {kind: jsonl}\n"
+		}
+		if _, err := Parse([]byte(doc), s.Name+" example"); err != nil {
+			t.Errorf("%s %s: example does not parse: %v\n%s", s.Role, s.Name, err, doc)
+		}
+	}
+}

@@ -60,15 +60,16 @@ func Specs() []mill.Spec {
 				Doc: "share of documents, chosen by a stable hash of their id, written to a " +
 					"validation split (train/ and validation/ under a dataset_dict.json)"},
 		},
-		Example: `sink:
-  shard:
-    dir: out/shards
-    layout: documents
-    compression: zstd
-    max_shard_size: 500MB
-    validation: 0.01
-    shuffle_window: 10000
-    seed: 1`,
+		Example: `output:
+  kind: shard
+  dir: out/shards
+  layout: documents
+  compression: zstd
+  max_shard_size: 500MB
+  validation: 0.01
+  shuffle_window: 10000
+  seed: 1
+`,
 		NewSink: func(cfg mill.Config, env mill.Env) (mill.Sink, error) {
 			return NewSink(cfg, env)
 		},
