@@ -144,7 +144,7 @@ func filterCommand(name, args, summary, help string) *command {
 	}
 	f := &filter{spec: spec}
 	return &command{name: name, args: args, summary: summary,
-		help: help + "\n\n" + spec.Doc, flags: f.flags, run: f.run}
+		help: help + "\n\n" + wrap(spec.Doc, 80), flags: f.flags, run: f.run}
 }
 
 func init() {
@@ -184,4 +184,22 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// wrap breaks text into lines of at most width columns at spaces.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	col := 0
+	for _, w := range strings.Fields(text) {
+		if col > 0 && col+1+len(w) > width {
+			b.WriteByte('\n')
+			col = 0
+		} else if col > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
 }
