@@ -248,7 +248,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// ErrUnknownID is wrapped by the error DecodeStrict returns for an id that
+// ErrUnknownID is wrapped by the error AppendDecode returns for an id that
 // is neither a rank nor a special token of the encoding.
 var ErrUnknownID = errors.New("tokenize: unknown token id")
 
