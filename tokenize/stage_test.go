@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tokenmill/tokenmill/mill"
@@ -89,5 +90,70 @@ func TestStageErrors(t *testing.T) {
 				t.Fatalf("error = %v, want one mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestStageConcurrent runs one stage from several goroutines, as the
+// engine's workers do, and checks every document against a sequential run.
+func TestStageConcurrent(t *testing.T) {
+	p, _, err := newTestStage(t, map[string]any{"encoding": "o200k_base"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"hello world", strings.Repeat("Straße 日本語 ", 50), "x\xffy",
+		strings.Repeat("a", 3000), "It's 2024.\r\n", ""}
+	want := make([][]int32, len(texts))
+	enc := mustGet(t, "o200k_base")
+	for i, s := range texts {
+		want[i] = append(enc.Encode(s), 199999)
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := range 50 {
+				i := (w + round) % len(texts)
+				d := &mill.Document{Text: texts[i]}
+				if err := p.Process(context.Background(), d); err != nil {
+					t.Error(err)
+					return
+				}
+				if !slices.Equal(d.Tokens, want[i]) {
+					t.Errorf("worker %d: %q: tokens differ", w, texts[i])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// BenchmarkStage measures the stage's Process on ~4 KB English documents,
+// end-of-text included.
+func BenchmarkStage(b *testing.B) {
+	specs := Specs()
+	cfg, err := mill.NewConfig(&specs[0], nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := specs[0].NewProcessor(cfg, mill.Env{Props: &mill.Props{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := chunks(corpus(b, "english"))
+	size := 0
+	for _, d := range docs {
+		size += len(d)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, text := range docs {
+			d := &mill.Document{Text: text}
+			if err := p.Process(context.Background(), d); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
