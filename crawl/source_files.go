@@ -218,7 +218,14 @@ func (s *FilesSource) readFile(ctx context.Context, p string, out mill.Emitter) 
 		return nil
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, s.maxSize()+1))
+	// .txt.gz, .html.zst and friends: decompress by the magic bytes.
+	dr, dc, err := jsonl.Decompress(f)
+	if err != nil {
+		out.Skip("unreadable", fmt.Errorf("%s: %w", p, err))
+		return nil
+	}
+	defer dc.Close()
+	data, err := io.ReadAll(io.LimitReader(dr, s.maxSize()+1))
 	if err != nil {
 		out.Skip("unreadable", fmt.Errorf("%s: %w", p, err))
 		return nil
