@@ -1,10 +1,11 @@
 package tokenize
 
 // pieceCache remembers the ids of recently seen pieces, so that a frequent
-// piece costs one lookup in a small table that stays in the core's cache,
-// rather than probes into the multi-megabyte vocabulary tables, or a whole
-// merge. Word frequencies are Zipfian: a few thousand pieces make up most
-// of any text. The cache is direct-mapped: each piece hashes to one slot,
+// piece costs one lookup in a 1 MB table per worker, which stays mostly in
+// the core's caches, rather than probes into the multi-megabyte vocabulary
+// tables, or a whole merge. Word frequencies are Zipfian: a few thousand
+// pieces make up most of any text. 16,384 slots measured faster than 4,096
+// on every benchmark corpus (CPU time, interleaved runs). The cache is direct-mapped: each piece hashes to one slot,
 // which a newer piece simply overwrites. A slot is one 64-byte cache line
 // holding the key and the ids, so neither a hit nor a miss allocates or
 // touches other memory. Pieces over cacheKeyLen bytes or cacheIDs ids are
@@ -14,7 +15,7 @@ type pieceCache struct {
 }
 
 const (
-	cacheSlots  = 4096
+	cacheSlots  = 16384
 	cacheKeyLen = 30
 	cacheIDs    = 8
 )
