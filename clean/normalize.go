@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tokenmill/tokenmill/internal/unorm"
 )
 
 // Normalizer rewrites text into tokenmill's canonical form. The zero value
@@ -64,7 +66,7 @@ func (n *Normalizer) Normalize(s string) string {
 			pendingSpace = false
 		}
 	}
-	ascii := true
+	nfcSafe := true // every rune so far is one NFC cannot change
 	for i := 0; i < len(s); {
 		c := s[i]
 		// Fast path: copy a run of printable, non-space ASCII at once.
@@ -104,7 +106,7 @@ func (n *Normalizer) Normalize(s string) string {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		ascii = false
+		nfcSafe = nfcSafe && unorm.NFCSafe(r)
 		switch {
 		case r == utf8.RuneError && size == 1:
 			r = unicode.ReplacementChar
@@ -127,7 +129,7 @@ func (n *Normalizer) Normalize(s string) string {
 		b = utf8.AppendRune(b, r)
 	}
 	out := strings.TrimSpace(string(b))
-	if n.Raw || ascii {
+	if n.Raw || (nfcSafe && n.Form != norm.NFKC) {
 		return out
 	}
 	form := n.Form

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -51,6 +53,9 @@ func FuzzNormalize(f *testing.F) {
 		}
 		if strings.ContainsAny(got, "\r\x00") {
 			t.Fatalf("control characters left in %q", got)
+		}
+		if !norm.NFC.IsNormalString(got) {
+			t.Fatalf("not NFC: %q -> %q", s, got)
 		}
 		if again := n.Normalize(got); again != got {
 			t.Fatalf("not idempotent: %q -> %q -> %q", s, got, again)

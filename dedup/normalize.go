@@ -3,11 +3,12 @@ package dedup
 import (
 	"crypto/sha256"
 	"hash"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/tokenmill/tokenmill/internal/unorm"
 )
 
 // Key128 is a 128-bit content hash: the first 16 bytes of the SHA-256 of a
@@ -29,7 +30,6 @@ type ExactHasher struct {
 
 // NewExactHasher returns a hasher; it reuses its buffers across calls.
 func NewExactHasher() *ExactHasher {
-	nfcSafeOnce.Do(initNFCSafe)
 	return &ExactHasher{h: sha256.New(), buf: make([]byte, 0, 32<<10), sum: make([]byte, 0, 32)}
 }
 
@@ -69,33 +69,6 @@ func (x *ExactHasher) Key(text string) Key128 {
 	return k
 }
 
-// nfcSafeLimit bounds the runes nfcSafe knows; above it every rune is
-// checked by the norm package.
-const nfcSafeLimit = 0xA000
-
-var (
-	nfcSafeOnce sync.Once
-	nfcSafeBits [nfcSafeLimit / 64]uint64
-)
-
-// nfcSafe reports whether NFC leaves r unchanged whatever precedes it: r is
-// in NFC on its own and starts a new segment (so no combining mark, no
-// singleton such as the Ohm sign, nothing that composes with a previous
-// rune). A rune after it that could change it is itself not safe.
-func nfcSafe(r rune) bool {
-	return r < nfcSafeLimit && nfcSafeBits[r/64]&(1<<(r%64)) != 0
-}
-
-func initNFCSafe() {
-	for r := rune(0); r < nfcSafeLimit; r++ {
-		s := string(r)
-		if utf8.ValidRune(r) && norm.NFC.IsNormalString(s) &&
-			norm.NFC.PropertiesString(s).BoundaryBefore() {
-			nfcSafeBits[r/64] |= 1 << (r % 64)
-		}
-	}
-}
-
 // key hashes text with white space collapsed. With check set it stops and
 // reports false at the first rune that NFC might change.
 func (x *ExactHasher) key(text string, check bool) (Key128, bool) {
@@ -117,7 +90,7 @@ func (x *ExactHasher) key(text string, check bool) (Key128, bool) {
 				break
 			}
 			r, n := utf8.DecodeRuneInString(text[end:])
-			if check && !nfcSafe(r) {
+			if check && !unorm.NFCSafe(r) {
 				x.buf = buf[:0]
 				return Key128{}, false
 			}
