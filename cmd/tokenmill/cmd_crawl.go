@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"strings"
 
 	"github.com/tokenmill/tokenmill/crawl"
 	"github.com/tokenmill/tokenmill/mill"
@@ -43,7 +42,7 @@ Examples:
   tokenmill crawl --urls seeds.txt | tokenmill clean | tokenmill dedup > clean.jsonl`,
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&output, "o", "-", "output JSONL file (.gz/.zst compress); - is stdout")
-			config = specFlags(fs, &crawl.WebSpec)
+			config = optionFlags(fs, &crawl.WebSpec)
 		},
 		run: func(ctx context.Context, a *app, args []string) error {
 			cfg, err := config()
@@ -80,54 +79,3 @@ Examples:
 	})
 }
 
-// specFlags declares one flag per option of spec (max_depth becomes
-// --max-depth): boolean options are boolean flags, the others take a value
-// in the option's syntax. The returned function builds the validated
-// configuration from the flags the user set.
-func specFlags(fs *flag.FlagSet, spec *mill.Spec) func() (mill.Config, error) {
-	strs := map[string]*string{}
-	bools := map[string]*bool{}
-	for _, o := range spec.Options {
-		name := strings.ReplaceAll(o.Name, "_", "-")
-		usage := o.Doc
-		if len(o.Choices) > 0 {
-			usage += " (" + strings.Join(o.Choices, ", ") + ")"
-		}
-		if o.Kind == mill.Bool {
-			bools[o.Name] = fs.Bool(name, o.Default == "true", usage)
-			continue
-		}
-		if o.Default != "" {
-			usage += " (default " + o.Default + ")"
-		}
-		strs[o.Name] = fs.String(name, "", usage)
-	}
-	return func() (mill.Config, error) {
-		set := map[string]any{}
-		var err error
-		fs.Visit(func(f *flag.Flag) {
-			key := strings.ReplaceAll(f.Name, "-", "_")
-			o := spec.Option(key)
-			if o == nil || err != nil {
-				return
-			}
-			if b, ok := bools[key]; ok {
-				set[key] = *b
-				return
-			}
-			v, perr := o.Parse(*strs[key])
-			if perr != nil {
-				err = usageError("--%s: %v", f.Name, perr)
-			}
-			set[key] = v
-		})
-		if err != nil {
-			return mill.Config{}, err
-		}
-		cfg, cerr := mill.NewConfig(spec, set)
-		if cerr != nil {
-			return cfg, usageError("%v", cerr)
-		}
-		return cfg, nil
-	}
-}

@@ -86,7 +86,7 @@ func TestDedupFilterModesAndSteps(t *testing.T) {
 	check("steps", mustTM(t, nil, "dedup", "filter", "--quiet", "--work-dir", work, in))
 
 	// With --near false only the exact copy goes.
-	if got := ids(t, mustTM(t, nil, "dedup", "--quiet", "--near", "false", in)); len(got) != 41 {
+	if got := ids(t, mustTM(t, nil, "dedup", "--quiet", "--near=false", in)); len(got) != 41 {
 		t.Errorf("--near false kept %d documents, want 41", len(got))
 	}
 }
@@ -96,7 +96,7 @@ func TestDedupUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"dedup", "buckets"},
 		{"dedup", "--mode", "sideways", in},
-		{"dedup", "--mode", "cluster", "--url", "true", in},
+		{"dedup", "--mode", "cluster", "--url", in},
 		{"dedup", "--mode", "cluster", "--survivor", "oldest", in},
 		{"dedup", "--bands", "10", in},
 	} {

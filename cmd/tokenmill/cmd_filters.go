@@ -11,21 +11,27 @@ import (
 	"github.com/tokenmill/tokenmill/pipelines"
 )
 
-// optionFlags declares one string flag per option of spec (min_chars
-// becomes --min-chars) and returns a function that turns the flags the user
-// set into a validated mill.Config.
+// optionFlags declares one flag per option of spec (max_depth becomes
+// --max-depth): boolean options are boolean flags, the others take a value
+// in the option's syntax. The returned function builds the validated
+// configuration from the flags the user set.
 func optionFlags(fs *flag.FlagSet, spec *mill.Spec) func() (mill.Config, error) {
-	vals := map[string]*string{}
+	strs := map[string]*string{}
+	bools := map[string]*bool{}
 	for _, o := range spec.Options {
 		name := strings.ReplaceAll(o.Name, "_", "-")
 		usage := o.Doc
 		if len(o.Choices) > 0 {
 			usage += " (" + strings.Join(o.Choices, ", ") + ")"
 		}
+		if o.Kind == mill.Bool {
+			bools[o.Name] = fs.Bool(name, o.Default == "true", usage)
+			continue
+		}
 		if o.Default != "" {
 			usage += " (default " + o.Default + ")"
 		}
-		vals[o.Name] = fs.String(name, "", usage)
+		strs[o.Name] = fs.String(name, "", usage)
 	}
 	return func() (mill.Config, error) {
 		set := map[string]any{}
@@ -36,10 +42,13 @@ func optionFlags(fs *flag.FlagSet, spec *mill.Spec) func() (mill.Config, error) 
 			if o == nil || err != nil {
 				return
 			}
-			var v any
-			v, err = o.Parse(*vals[key])
-			if err != nil {
-				err = usageError("--%s: %v", f.Name, err)
+			if b, ok := bools[key]; ok {
+				set[key] = *b
+				return
+			}
+			v, perr := o.Parse(*strs[key])
+			if perr != nil {
+				err = usageError("--%s: %v", f.Name, perr)
 			}
 			set[key] = v
 		})
