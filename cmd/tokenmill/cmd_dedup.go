@@ -46,7 +46,7 @@ func init() {
 the ones that are not duplicates, keeping the first copy. By default it drops
 exact copies and near duplicates (MinHash-LSH, word 5-gram shingles, 14 bands
 × 8 rows, estimated Jaccard at least 0.7) with an in-memory index (--mode
-streaming). --url true and --paragraphs true add URL and paragraph dedup.
+streaming). --url and --paragraphs add URL and paragraph dedup.
 
 --mode cluster keeps the index on disk, for corpora whose index does not fit
 in memory, and lets --survivor choose which copy stays. Its four steps can also
@@ -59,7 +59,7 @@ run separately over a work directory, e.g. on different machines or days:
 
 Examples:
   tokenmill dedup < clean.jsonl > unique.jsonl
-  tokenmill dedup --threshold 0.8 --url true --paragraphs true crawl.jsonl.zst -o unique.jsonl.zst
+  tokenmill dedup --threshold 0.8 --url --paragraphs crawl.jsonl.zst -o unique.jsonl.zst
   tokenmill dedup --mode cluster --survivor longest --work-dir /data/w part-*.jsonl.zst -o out.jsonl.zst
   tokenmill dedup signatures --work-dir w part-*.jsonl.zst
   tokenmill dedup buckets --work-dir w --sort-memory 2GB
@@ -113,7 +113,7 @@ func (d *dedupCmd) run(ctx context.Context, a *app, args []string) error {
 	}
 	if set.URL || set.Paragraphs || !set.Near {
 		return usageError("cluster mode finds exact and near duplicates only; run " +
-			"`tokenmill dedup --near false --url true --paragraphs true` as a separate streaming pass")
+			"`tokenmill dedup --near=false --url --paragraphs` as a separate streaming pass")
 	}
 	sortMem, err := mill.ParseSize(d.sortMemory)
 	if err != nil || sortMem < 1<<20 {

@@ -85,9 +85,9 @@ func TestDedupFilterModesAndSteps(t *testing.T) {
 	}
 	check("steps", mustTM(t, nil, "dedup", "filter", "--quiet", "--work-dir", work, in))
 
-	// With --near false only the exact copy goes.
+	// With --near=false only the exact copy goes.
 	if got := ids(t, mustTM(t, nil, "dedup", "--quiet", "--near=false", in)); len(got) != 41 {
-		t.Errorf("--near false kept %d documents, want 41", len(got))
+		t.Errorf("--near=false kept %d documents, want 41", len(got))
 	}
 }
 
