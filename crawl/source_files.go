@@ -3,6 +3,7 @@ package crawl
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -287,31 +288,18 @@ func (s *FilesSource) readJSONL(ctx context.Context, p string, out mill.Emitter)
 		return nil
 	}
 	defer r.Close()
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		d, err := r.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if le, ok := err.(*jsonl.LineError); ok {
-			out.Skip("malformed_json", le)
-			continue
-		}
-		if err != nil {
-			// The rest of the file cannot be read (a corrupt compressed
-			// stream): count it and go on with the next file.
-			out.Skip("unreadable", err)
-			return nil
-		}
+	err = jsonl.EmitAll(ctx, r, out, func(d *mill.Document) {
 		if d.Source == "" && s.Label != "" {
 			d.Source = s.Label
 		}
-		if err := out.Emit(d); err != nil {
-			return err
-		}
+	})
+	if errors.Is(err, jsonl.ErrUnreadable) {
+		// The rest of the file cannot be read (a corrupt compressed
+		// stream): count it and go on with the next file.
+		out.Skip("unreadable", err)
+		return nil
 	}
+	return err
 }
 
 // DecodeText returns data as valid UTF-8 text: a UTF-8 byte-order mark is

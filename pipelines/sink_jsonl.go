@@ -85,35 +85,13 @@ func (s *JSONLSource) Read(ctx context.Context, out mill.Emitter) error {
 		if err != nil {
 			return err
 		}
-		err = readAll(ctx, r, out)
+		err = jsonl.EmitAll(ctx, r, out, nil)
 		r.Close()
 		if err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func readAll(ctx context.Context, r *jsonl.Reader, out mill.Emitter) error {
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		d, err := r.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if le, ok := err.(*jsonl.LineError); ok {
-			out.Skip("malformed_json", le)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if err := out.Emit(d); err != nil {
-			return err
-		}
-	}
 }
 
 // ownSpecs declares the components this package itself provides.
