@@ -5,11 +5,12 @@ package tokenize
 // the core's caches, rather than probes into the multi-megabyte vocabulary
 // tables, or a whole merge. Word frequencies are Zipfian: a few thousand
 // pieces make up most of any text. 16,384 slots measured faster than 4,096
-// on every benchmark corpus (CPU time, interleaved runs). The cache is direct-mapped: each piece hashes to one slot,
-// which a newer piece simply overwrites. A slot is one 64-byte cache line
-// holding the key and the ids, so neither a hit nor a miss allocates or
-// touches other memory. Pieces over cacheKeyLen bytes or cacheIDs ids are
-// not cached.
+// on every benchmark corpus (CPU time, interleaved runs).
+//
+// The cache is direct-mapped: each piece hashes to one slot, which a newer
+// piece simply overwrites. A slot is one 64-byte cache line holding the key
+// and the ids, so neither a hit nor a miss allocates or touches other
+// memory. Pieces over cacheKeyLen bytes or cacheIDs ids are not cached.
 type pieceCache struct {
 	slots []cacheSlot
 }
