@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tokenmill/tokenmill/mill"
 )
@@ -57,6 +58,7 @@ type stage struct {
 	enc          *Encoder
 	eot, bos     int32 // -1 when not inserted
 	allowSpecial bool
+	tokens       atomic.Int64
 }
 
 func newStage(cfg mill.Config, env mill.Env) (*stage, error) {
@@ -184,5 +186,11 @@ func (s *stage) Process(_ context.Context, d *mill.Document) error {
 		ids = append(ids, s.eot)
 	}
 	d.Tokens = ids
+	s.tokens.Add(int64(len(ids)))
 	return nil
+}
+
+// Summary reports the number of tokens produced, control tokens included.
+func (s *stage) Summary() map[string]int64 {
+	return map[string]int64{"tokens": s.tokens.Load()}
 }

@@ -44,6 +44,9 @@ func TestStageDefaults(t *testing.T) {
 	if slices.Contains(d.Tokens[:len(d.Tokens)-1], 100257) {
 		t.Fatalf("text's <|endoftext|> became a control token: %v", d.Tokens)
 	}
+	if got := p.(mill.Summarizer).Summary()["tokens"]; got != int64(len(want)) {
+		t.Errorf("summary tokens = %d, want %d", got, len(want))
+	}
 	if got := props.Get("tokenizer.encoding"); got != "cl100k_base" {
 		t.Errorf("tokenizer.encoding = %q", got)
 	}
