@@ -181,8 +181,17 @@ func (r *ranks) mergeHeap(dst []int32, piece []byte, sc *scratch) []int32 {
 		dst = append(dst, nodes[s].id)
 	}
 	sc.heap = h[:0]
+	// A huge piece (megabytes of letters without a space) needs 24 bytes of
+	// scratch per byte; do not keep that much in the pool afterwards.
+	if n > maxKeptScratch {
+		sc.nodes, sc.heap = nil, nil
+	}
 	return dst
 }
+
+// maxKeptScratch is the longest piece whose merge scratch (about 24 MB at
+// this length) stays with the worker for the next piece.
+const maxKeptScratch = 1 << 20
 
 // heapKey orders candidates by rank, then by position.
 func heapKey(rank int32, pos int) uint64 { return uint64(rank)<<32 | uint64(uint32(pos)) }
