@@ -22,7 +22,6 @@ type scratch struct {
 	parts []part
 	nodes []node
 	heap  []uint64
-	buf   []byte
 	cache pieceCache
 }
 
@@ -91,8 +90,7 @@ func (c *core) piece(dst []int32, p string, sc *scratch) []int32 {
 	if id := r.tokens.lookup(unsafeBytes(p), h); id != noRank {
 		dst = append(dst, id)
 	} else {
-		sc.buf = append(sc.buf[:0], p...)
-		dst = r.merge(dst, sc.buf, sc)
+		dst = r.merge(dst, unsafeBytes(p), sc)
 	}
 	sc.cache.put(p, h, dst[n:])
 	return dst
