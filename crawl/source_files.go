@@ -39,8 +39,17 @@ var filesSpec = mill.Spec{
 	},
 	Example: "sources:\n  - kind: files\n    paths: [\"books/*.txt\", corpus.jsonl.zst]\n",
 	NewSource: func(cfg mill.Config, env mill.Env) (mill.Source, error) {
-		return &FilesSource{Paths: cfg.Strings("paths"), Label: cfg.String("source"),
-			MaxFileSize: cfg.Size("max_file_size"), BaseDir: env.BaseDir, FS: env.FS}, nil
+		s := &FilesSource{Paths: cfg.Strings("paths"), Label: cfg.String("source"),
+			MaxFileSize: cfg.Size("max_file_size"), BaseDir: env.BaseDir, FS: env.FS}
+		// Resolve the paths now, so that a pattern matching nothing is
+		// reported at its place in the pipeline file before any output
+		// exists.
+		files, err := s.expand()
+		if err != nil {
+			return nil, &mill.ValueError{Key: "paths", Msg: err.Error()}
+		}
+		s.files = files
+		return s, nil
 	},
 }
 
@@ -54,13 +63,18 @@ type FilesSource struct {
 	// operating system.
 	BaseDir string
 	FS      fs.FS
+
+	files []string // expanded by the constructor; nil means expand in Read
 }
 
 // Read emits the documents of every matched file, in order.
 func (s *FilesSource) Read(ctx context.Context, out mill.Emitter) error {
-	files, err := s.expand()
-	if err != nil {
-		return err
+	files := s.files
+	if files == nil {
+		var err error
+		if files, err = s.expand(); err != nil {
+			return err
+		}
 	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -87,17 +101,16 @@ func (s *FilesSource) expand() ([]string, error) {
 		full := s.resolve(p)
 		matches, err := s.glob(full)
 		if err != nil {
-			return nil, fmt.Errorf("files source: bad pattern %q: %w", p, err)
+			return nil, fmt.Errorf("bad pattern %q: %w", p, err)
 		}
 		if len(matches) == 0 {
-			return nil, fmt.Errorf("files source: %q matches no file (paths resolve against %s)",
-				p, s.base())
+			return nil, fmt.Errorf("%q matches no file (paths resolve against %s)", p, s.base())
 		}
 		slices.Sort(matches)
 		for _, m := range matches {
 			st, err := s.stat(m)
 			if err != nil {
-				return nil, fmt.Errorf("files source: %w", err)
+				return nil, err
 			}
 			if !st.IsDir() {
 				add(m)
@@ -105,7 +118,7 @@ func (s *FilesSource) expand() ([]string, error) {
 			}
 			walked, err := s.walk(m)
 			if err != nil {
-				return nil, fmt.Errorf("files source: walking %s: %w", m, err)
+				return nil, fmt.Errorf("walking %s: %w", m, err)
 			}
 			for _, w := range walked {
 				add(w)

@@ -233,6 +233,18 @@ func TestBadPipelineErrors(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr\n%s\nwant %q", cmd, code, errs, want)
 		}
 	}
+	// A source pattern that matches nothing is reported at its place, and no
+	// output is created.
+	os.WriteFile(pf, []byte("sources: [{kind: files, paths: [nope/*.txt]}]\n"+
+		"output: {kind: shard, dir: out}\n"), 0o644)
+	code, _, errs := tm(t, nil, "run", pf)
+	if want := pf + ":1:32: sources[0].paths: \"nope/*.txt\" matches no file"; code == 0 ||
+		!strings.Contains(errs, want) {
+		t.Errorf("exit %d, stderr\n%s\nwant %q", code, errs, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+		t.Error("a failed build must not create the output")
+	}
 	if code, _, _ := tm(t, nil, "clean", "--min-chars", "many"); code != 2 {
 		t.Errorf("a bad flag value must exit 2, got %d", code)
 	}
