@@ -125,25 +125,7 @@ func TestFinalRenameCrash(t *testing.T) {
 			t.Fatalf("reading while the rename is incomplete: %v", err)
 		}
 	}
-	s, err := newSink(opt, testEnv(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	from, _ := s.Committed()
-	for _, d := range cloneDocs(docs) {
-		if d.Seq >= from {
-			if err := s.Write(t.Context(), d); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := s.Close(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if err := Verify(dir); err != nil {
-		t.Fatal(err)
-	}
-	checkExactlyOnce(t, dir, opt, docs)
+	resumeToEnd(t, dir, opt, docs)
 }
 
 func TestResumeRefusesOtherOptions(t *testing.T) {

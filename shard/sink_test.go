@@ -358,25 +358,7 @@ func TestSinkManyCrashes(t *testing.T) {
 				reach = max(reach, end)
 				crashAfter(t, opt, i > 0, cloneDocs(docs[:end]))
 			}
-			s, err := newSink(opt, testEnv(true))
-			if err != nil {
-				t.Fatal(err)
-			}
-			from, _ := s.Committed()
-			for _, d := range cloneDocs(docs) {
-				if d.Seq >= from {
-					if err := s.Write(t.Context(), d); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			if err := s.Close(t.Context()); err != nil {
-				t.Fatal(err)
-			}
-			if err := Verify(dir); err != nil {
-				t.Fatal(err)
-			}
-			checkExactlyOnce(t, dir, opt, docs)
+			resumeToEnd(t, dir, opt, docs)
 		})
 	}
 }
@@ -491,4 +473,29 @@ func compareTrees(t *testing.T, a, b string) {
 			t.Errorf("%s differs (%v, %v)", f, errX, errY)
 		}
 	}
+}
+
+// resumeToEnd resumes the sink in dir, writes every document it has not
+// committed, closes it and checks the directory holds each document once.
+func resumeToEnd(t *testing.T, dir string, opt Options, docs []*mill.Document) {
+	t.Helper()
+	s, err := newSink(opt, testEnv(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := s.Committed()
+	for _, d := range cloneDocs(docs) {
+		if d.Seq >= from {
+			if err := s.Write(t.Context(), d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(dir); err != nil {
+		t.Fatal(err)
+	}
+	checkExactlyOnce(t, dir, opt, docs)
 }
