@@ -113,7 +113,7 @@ func TestCrawlMaxPagesExact(t *testing.T) {
 
 func TestCrawlOrderIndependentOfConcurrency(t *testing.T) {
 	dir := pythonDocs(t)
-	srv := httptest.NewServer(staticServer(dir))
+	srv := httptest.NewServer(StaticSite(dir))
 	defer srv.Close()
 	var orders []string
 	for _, conc := range []int{1, 6} {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"io/fs"
 	"maps"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,30 +29,6 @@ func pythonDocs(t testing.TB) string {
 	return pythonDocDir
 }
 
-// staticServer serves dir like a plain static web server (nginx, python
-// -m http.server): files as they are, a directory's index.html at its
-// path; unlike http.FileServer it does not redirect …/index.html to …/.
-func staticServer(dir string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			p = filepath.Join(p, "index.html")
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil || st.IsDir() {
-			http.NotFound(w, r)
-			return
-		}
-		http.ServeContent(w, r, p, st.ModTime(), f)
-	})
-}
-
 func pythonDocConfig(srvURL string) *WebConfig {
 	cfg := testConfig(srvURL + "/index.html")
 	cfg.MaxDepth = 100
@@ -66,7 +40,7 @@ func pythonDocConfig(srvURL string) *WebConfig {
 func TestCrawlPythonDocs(t *testing.T) {
 	dir := pythonDocs(t)
 	var external int
-	srv := httptest.NewServer(staticServer(dir))
+	srv := httptest.NewServer(StaticSite(dir))
 	defer srv.Close()
 
 	start := time.Now()
@@ -128,7 +102,7 @@ func TestCrawlPythonDocs(t *testing.T) {
 // with politeness off (8 requests in flight), extraction included.
 func BenchmarkCrawlPythonDocs(b *testing.B) {
 	dir := pythonDocs(b)
-	srv := httptest.NewServer(staticServer(dir))
+	srv := httptest.NewServer(StaticSite(dir))
 	defer srv.Close()
 	var pages, bytes int64
 	for range b.N {

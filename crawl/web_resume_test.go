@@ -25,7 +25,7 @@ type countingServer struct {
 
 func newCountingServer(t testing.TB, dir string) *countingServer {
 	s := &countingServer{hits: map[string]int{}}
-	files := staticServer(dir)
+	files := StaticSite(dir)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.hits[r.URL.Path]++

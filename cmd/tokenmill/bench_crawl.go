@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"time"
@@ -41,7 +39,7 @@ func benchCrawl(ctx context.Context, w io.Writer, args []string) error {
 		return fmt.Errorf("%s has no index.html (apt-get install python3.11-doc, or name "+
 			"a directory holding a static site): %w", dir, err)
 	}
-	srv := httptest.NewServer(staticSite(dir))
+	srv := httptest.NewServer(crawl.StaticSite(dir))
 	defer srv.Close()
 
 	type round struct {
@@ -91,26 +89,3 @@ type countEmitter struct{ docs, skips int64 }
 
 func (e *countEmitter) Emit(*mill.Document) error   { e.docs++; return nil }
 func (e *countEmitter) Skip(reason string, _ error) { e.skips++ }
-
-// staticSite serves dir as a plain static server does: a directory's
-// index.html at its path, no redirect from …/index.html.
-func staticSite(dir string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			p = filepath.Join(p, "index.html")
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil || st.IsDir() {
-			http.NotFound(w, r)
-			return
-		}
-		http.ServeContent(w, r, p, st.ModTime(), f)
-	})
-}
